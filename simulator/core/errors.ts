@@ -1,0 +1,14 @@
+import { createError } from '@fastify/error';
+
+/**
+ * Every error the simulator throws on purpose, with a stable code (`SIM_ERR_<AREA>_<WHAT>`).
+ * Codes are never reused. Add new ones here, in the area's block; `test/simulator/core/errors.test.ts`
+ * checks each key equals its code.
+ */
+export const SimErrors = {
+  // core
+  SIM_ERR_WAIT_TIMEOUT: createError('SIM_ERR_WAIT_TIMEOUT', 'Timed out after %s ms waiting for %s', 500),
+} as const;
+
+/** A code from {@link SimErrors}. */
+export type SimErrorCode = keyof typeof SimErrors;
