@@ -29,6 +29,11 @@ export interface AssistantTurn {
   readonly requestedAtMs: number;
   /** When the first `text` frame of this turn was sent; absent when none was sent. */
   readonly firstTokenSentAtMs?: number;
+  /**
+   * When the first streamed delta of any kind (text or tool-call) arrived from the LLM; absent when
+   * none did. The span builder uses it as the `llm` TTFB of a turn that only requested tools.
+   */
+  readonly firstDeltaAtMs?: number;
   /** When the stream ended (or was cut by an interrupt, a newer prompt, or an error). */
   readonly endedAtMs: number;
   /** The text the caller heard: everything sent, or `utteranceUntilInterrupt` after an interrupt. */
@@ -68,6 +73,11 @@ export interface CallLog {
   readonly to?: string;
   /** The claimed simulation output id; no export happens without one. */
   readonly simulationOutputId?: string;
+  /**
+   * How the simulation output id was matched to this call (the registry's `matchedBy`); exported as
+   * the resource attribute `coval.correlation.method`. Absent when no id was claimed.
+   */
+  readonly correlationMethod?: 'caller-id' | 'fifo';
   /** When `setup` arrived. */
   readonly startedAtMs: number;
   /** When the socket closed. */
