@@ -10,6 +10,21 @@ export const AgentErrors = {
     'Failed to load the agent configuration: %s. Fix the environment variables listed and start again.',
     500,
   ),
+  AGENT_ERR_TRACING_CALL_LOG_INVALID: createError(
+    'AGENT_ERR_TRACING_CALL_LOG_INVALID',
+    'Failed to build spans for call %s: %s. The relay session must record finite, non-negative epoch-millisecond times.',
+    500,
+  ),
+  AGENT_ERR_TRACING_SPAN_INVALID: createError(
+    'AGENT_ERR_TRACING_SPAN_INVALID',
+    'Failed to encode span %s as OTLP JSON: %s. Spans must come from buildCallSpans with a valid IdGenerator.',
+    500,
+  ),
+  AGENT_ERR_TRACING_OPTIONS_INVALID: createError(
+    'AGENT_ERR_TRACING_OPTIONS_INVALID',
+    'Failed to create the trace exporter: %s. Fix the exporter options (COVAL_TRACES_URL, timeouts) and start again.',
+    500,
+  ),
 } as const;
 
 /** A code from {@link AgentErrors}. */
