@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
@@ -22,6 +22,6 @@ export function createSeededRandom(seed: number): Random {
 
 /** The production {@link Random}, backed by node:crypto. */
 export const cryptoRandom: Random = {
-  next: () => randomInt(0, 2 ** 48) / 2 ** 48,
+  next: () => randomBytes(6).readUIntBE(0, 6) / 2 ** 48,
   int: (min, max) => randomInt(min, max + 1),
 };
