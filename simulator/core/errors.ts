@@ -8,6 +8,17 @@ import { createError } from '@fastify/error';
 export const SimErrors = {
   // core
   SIM_ERR_WAIT_TIMEOUT: createError('SIM_ERR_WAIT_TIMEOUT', 'Timed out after %s ms waiting for %s', 500),
+  // openai (fake OpenAI)
+  SIM_ERR_OPENAI_SCRIPT_INVALID: createError(
+    'SIM_ERR_OPENAI_SCRIPT_INVALID',
+    'Invalid LLM script: %s. Fix the `llm` rules (see docs/fake-openai.md).',
+    500,
+  ),
+  SIM_ERR_OPENAI_OPTIONS_INVALID: createError(
+    'SIM_ERR_OPENAI_OPTIONS_INVALID',
+    'Invalid fake OpenAI options: %s',
+    500,
+  ),
 } as const;
 
 /** A code from {@link SimErrors}. */
