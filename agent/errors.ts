@@ -25,6 +25,11 @@ export const AgentErrors = {
     'Failed to create the trace exporter: %s. Fix the exporter options (COVAL_TRACES_URL, timeouts) and start again.',
     500,
   ),
+  AGENT_ERR_SESSION_OPTIONS_INVALID: createError(
+    'AGENT_ERR_SESSION_OPTIONS_INVALID',
+    'Failed to create a relay session: %s. Fix the session options (MAX_TOOL_ITERATIONS, frame and LLM limits) and start again.',
+    500,
+  ),
 } as const;
 
 /** A code from {@link AgentErrors}. */
