@@ -36,7 +36,12 @@ function expectEqual(actual: unknown, expected: unknown, what: string): void {
 }
 
 class RegisterCommand implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly id: string, readonly from: string | undefined) {}
+  readonly id: string;
+  readonly from: string | undefined;
+  constructor(id: string, from: string | undefined) {
+    this.id = id;
+    this.from = from;
+  }
   check = () => true;
   async run(m: Model, r: Real): Promise<void> {
     const actual = await r.registry.register({ simulationOutputId: this.id, fromNumber: this.from });
@@ -57,7 +62,12 @@ class RegisterCommand implements fc.AsyncCommand<Model, Real> {
 }
 
 class DuplicateRegisterCommand implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly pick: number, readonly from: string | undefined) {}
+  readonly pick: number;
+  readonly from: string | undefined;
+  constructor(pick: number, from: string | undefined) {
+    this.pick = pick;
+    this.from = from;
+  }
   #id: string | undefined;
   check = (m: Readonly<Model>) => m.pending.length + m.claimed.length > 0;
   async run(m: Model, r: Real): Promise<void> {
@@ -71,7 +81,12 @@ class DuplicateRegisterCommand implements fc.AsyncCommand<Model, Real> {
 type CallerKind = 'matching' | 'unknown' | 'absent';
 
 class ClaimCommand implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly kind: CallerKind, readonly pick: number) {}
+  readonly kind: CallerKind;
+  readonly pick: number;
+  constructor(kind: CallerKind, pick: number) {
+    this.kind = kind;
+    this.pick = pick;
+  }
   #from: string | undefined;
   check = () => true;
   async run(m: Model, r: Real): Promise<void> {
@@ -103,7 +118,10 @@ class ClaimCommand implements fc.AsyncCommand<Model, Real> {
 }
 
 class AdvanceCommand implements fc.AsyncCommand<Model, Real> {
-  constructor(readonly ms: number) {}
+  readonly ms: number;
+  constructor(ms: number) {
+    this.ms = ms;
+  }
   check = () => true;
   async run(m: Model, r: Real): Promise<void> {
     m.now += this.ms;
