@@ -19,6 +19,22 @@ export const SimErrors = {
     'Invalid fake OpenAI options: %s',
     500,
   ),
+  // twilio (fake Twilio)
+  SIM_ERR_TWILIO_SOCKET_CLOSED: createError(
+    'SIM_ERR_TWILIO_SOCKET_CLOSED',
+    'Stopped waiting for %s: the ConversationRelay socket closed (code %s) before it happened',
+    500,
+  ),
+  SIM_ERR_TWILIO_OPTIONS_INVALID: createError(
+    'SIM_ERR_TWILIO_OPTIONS_INVALID',
+    'Invalid fake Twilio options: %s (see docs/fake-twilio.md)',
+    500,
+  ),
+  SIM_ERR_TWILIO_CALLER_ACTION_INVALID: createError(
+    'SIM_ERR_TWILIO_CALLER_ACTION_INVALID',
+    'Invalid caller action: %s. Fix the caller script (see docs/fake-twilio.md).',
+    500,
+  ),
 } as const;
 
 /** A code from {@link SimErrors}. */
