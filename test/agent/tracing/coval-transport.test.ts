@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { ManualClock } from '../../../agent/platform/manual-clock.ts';
 import { createCovalTransport } from '../../../agent/tracing/coval-transport.ts';
 import type { ExportRequest } from '../../../agent/tracing/export-result.ts';
@@ -100,5 +100,32 @@ describe('createCovalTransport', () => {
     await during.clock.advanceAsync(10);
     live.abort();
     await expect(pending).resolves.toEqual({ status: 'failure', error: 'the export was aborted while in flight' });
+  });
+});
+
+describe('createCovalTransport with the real fetch (msw)', () => {
+  it('sends the headers a real Coval receiver reads and parses its Retry-After', async () => {
+    const { http, HttpResponse } = await import('msw');
+    const { setupServer } = await import('msw/node');
+    const seen: { apiKey: string | null; simulationId: string | null; contentType: string | null; body: unknown }[] = [];
+    const server = setupServer(
+      http.post(URL_, async ({ request }) => {
+        seen.push({
+          apiKey: request.headers.get('x-api-key'),
+          simulationId: request.headers.get('x-simulation-id'),
+          contentType: request.headers.get('content-type'),
+          body: await request.json(),
+        });
+        return seen.length === 1 ? new HttpResponse('{"detail":"busy"}', { status: 503, headers: { 'Retry-After': '4' } }) : HttpResponse.json({ status: 'ok' });
+      }),
+    );
+    server.listen({ onUnhandledRequest: 'error' });
+    onTestFinished(() => server.close());
+    const transport = createCovalTransport({ fetch: globalThis.fetch, clock: new ManualClock(), url: URL_, apiKey: 'key-1' });
+    const request: ExportRequest = { body: '{"resourceSpans":[]}', simulationOutputId: 'sim-9', timeoutMs: 30_000 };
+
+    await expect(transport.send(request)).resolves.toEqual({ status: 'retryable', httpStatus: 503, retryInMs: 4000, error: 'HTTP 503: {"detail":"busy"}' });
+    await expect(transport.send(request)).resolves.toEqual({ status: 'success', httpStatus: 200 });
+    expect(seen[0]).toEqual({ apiKey: 'key-1', simulationId: 'sim-9', contentType: 'application/json', body: { resourceSpans: [] } });
   });
 });
