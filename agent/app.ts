@@ -7,7 +7,7 @@ import { registerConnectAction } from './routes/connect-action.ts';
 import { registerHealth } from './routes/health.ts';
 import { OpenCalls } from './routes/open-calls.ts';
 import { registerSimulationRoute, REGISTER_BODY_LIMIT } from './routes/register-simulation.ts';
-import { MAX_FRAME_BYTES, registerRelaySocket } from './routes/relay-socket.ts';
+import { MAX_SOCKET_MESSAGE_BYTES, registerRelaySocket } from './routes/relay-socket.ts';
 import type { RouteContext } from './routes/route-context.ts';
 import { registerVoiceWebhook } from './routes/voice-webhook.ts';
 
@@ -54,7 +54,7 @@ export function buildAgent(config: ResolvedAgentConfig, deps: AgentDeps): AgentA
   const ctx: RouteContext = { config, deps, calls };
   app.register(formbody);
   app.register(websocket, {
-    options: { maxPayload: MAX_FRAME_BYTES },
+    options: { maxPayload: MAX_SOCKET_MESSAGE_BYTES },
     // Socket errors are logged with the call's context by the relay route; a socket that is
     // already closing (e.g. 1009 for an oversized frame) is left to finish its close handshake.
     errorHandler: (error, socket, request) => {

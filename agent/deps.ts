@@ -1,9 +1,17 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { RawData } from 'ws';
+import type { ResolvedAgentConfig } from './config.ts';
+import { createOpenAiLlmClient } from './llm/openai-llm-client.ts';
 import type { Clock } from './platform/clock.ts';
+import type { IdGenerator } from './platform/ids.ts';
 import type { AgentLogger } from './platform/logger.ts';
-import type { SimulationRegistry } from './registry/simulation-registry.ts';
+import type { Random } from './platform/random.ts';
+import type { RegistryStore } from './registry/registry-types.ts';
+import { SimulationRegistry } from './registry/simulation-registry.ts';
 import type { CallLog } from './session/call-log.ts';
+import { createRelaySessionFactory } from './session/relay-session-factory.ts';
+import { createReferenceToolRegistry, REFERENCE_SYSTEM_PROMPT } from './tools/reference-tools.ts';
+import { createTraceExporter } from './tracing/trace-exporter.ts';
 
 /** What a relay session may do with its call: send frames to Twilio and log. */
 export interface CallIo {
@@ -95,4 +103,59 @@ export function toFastifyLogger(logger: AgentLogger | FastifyBaseLogger): Fastif
     child: (bindings: Record<string, unknown>) => toFastifyLogger(logger.child(bindings)),
   };
   return adapted as unknown as FastifyBaseLogger;
+}
+
+/** The platform pieces {@link createRealDeps} wires together; `agent/main.ts` passes the real ones. */
+export interface PlatformDeps {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly ids: IdGenerator;
+  readonly fetch: typeof fetch;
+  readonly store: RegistryStore;
+  /** The app's logger (pino in production); also given to the exporter. */
+  readonly logger: AgentLogger | FastifyBaseLogger;
+}
+
+/** Tool rounds allowed per caller turn before the session gives a short answer instead. */
+export const MAX_TOOL_ITERATIONS = 5;
+
+/** A key the SDK accepts when OPENAI_BASE_URL points at a server that needs none. */
+const NO_KEY = 'not-needed';
+
+/**
+ * Wires the production agent from `config` and the platform: the simulation registry over
+ * `store`, OpenAI relay sessions with the reference clinic tools, and the Coval trace exporter.
+ */
+export function createRealDeps(config: ResolvedAgentConfig, platform: PlatformDeps): AgentDeps & { readonly registry: SimulationRegistry } {
+  const { clock, random, ids, store, logger } = platform;
+  const registry = new SimulationRegistry(store, clock, {
+    ttlMs: config.simulationTtlSeconds * 1000,
+    capacity: config.maxPendingSimulations,
+    strategy: config.correlationStrategy,
+  });
+  const llm = createOpenAiLlmClient({
+    apiKey: config.openaiApiKey ?? NO_KEY,
+    model: config.llmModel,
+    fetch: platform.fetch,
+    ...(config.openaiBaseUrl === undefined ? {} : { baseURL: config.openaiBaseUrl }),
+  });
+  const createSession = createRelaySessionFactory({
+    clock,
+    llm,
+    tools: createReferenceToolRegistry(),
+    claim: (query) => registry.claim(query),
+    systemPrompt: REFERENCE_SYSTEM_PROMPT,
+    maxToolIterations: MAX_TOOL_ITERATIONS,
+  });
+  const exporter = createTraceExporter({
+    fetch: platform.fetch,
+    clock,
+    random,
+    ids,
+    logger: logger as AgentLogger,
+    url: config.covalTracesUrl,
+    serviceName: config.serviceName,
+    ...(config.covalApiKey === undefined ? {} : { apiKey: config.covalApiKey }),
+  });
+  return { clock, registry, createSession, exporter, logger };
 }

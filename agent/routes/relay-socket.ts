@@ -6,8 +6,11 @@ import type { RouteContext } from './route-context.ts';
 import { twilioSignatureHook } from './twilio-signature.ts';
 import { RELAY_PATH } from './voice-webhook.ts';
 
-/** Largest WebSocket message accepted; Twilio's frames are well under 1 KiB. Larger closes with 1009. */
-export const MAX_FRAME_BYTES = 64 * 1024;
+/**
+ * Largest WebSocket message the socket buffers at all; a larger one closes the call with 1009.
+ * Below it, the session drops (and logs) frames over its own 64 KiB limit and the call goes on.
+ */
+export const MAX_SOCKET_MESSAGE_BYTES = 1024 * 1024;
 
 const OPEN = 1;
 

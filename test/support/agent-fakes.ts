@@ -155,3 +155,62 @@ export async function eventually(what: string, predicate: () => boolean, limit =
   }
   throw new Error(`Timed out waiting for ${what} (${limit} event-loop turns)`);
 }
+
+/** Rejects with a message naming `what` when `promise` has not settled within `ms` real milliseconds. */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** A client socket's received text frames and close, for awaiting without sleeps. */
+export interface SocketProbe {
+  readonly messages: string[];
+  /** Resolves with the close code and reason. */
+  readonly closed: Promise<{ code: number; reason: string }>;
+  /** Resolves with the `n`-th (1-based) message once it arrived. */
+  nth(n: number, what?: string): Promise<string>;
+}
+
+/** Starts recording `socket` (a `ws` client). */
+export function probeSocket(socket: import('ws').WebSocket): SocketProbe {
+  const messages: string[] = [];
+  let waiters: Array<() => void> = [];
+  socket.on('message', (data) => {
+    messages.push(data.toString());
+    const current = waiters;
+    waiters = [];
+    for (const w of current) w();
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+  });
+  return {
+    messages,
+    closed,
+    nth(n, what = `message #${n}`) {
+      const ready = new Promise<string>((resolve) => {
+        const check = (): void => {
+          const m = messages[n - 1];
+          if (m !== undefined) resolve(m);
+          else waiters.push(check);
+        };
+        check();
+      });
+      return within(ready, 5_000, what);
+    },
+  };
+}
+
+/** Opens a real `ws` client socket; rejects with `Unexpected server response: <status>` when refused. */
+export async function connectSocket(url: string, headers: Record<string, string> = {}): Promise<import('ws').WebSocket> {
+  const { WebSocket } = await import('ws');
+  const socket = new WebSocket(url, { headers });
+  const opened = new Promise<import('ws').WebSocket>((resolve, reject) => {
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+  return within(opened, 5_000, `the WebSocket handshake with ${url}`);
+}
