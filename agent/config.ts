@@ -75,7 +75,7 @@ export const AGENT_CONFIG_VARIABLES: readonly AgentConfigVariable[] = [
   { name: 'MAX_PENDING_SIMULATIONS', field: 'maxPendingSimulations', kind: 'integer', default: '10000', meaning: 'Most registrations held at once; more are refused with 503.', rule: 'an integer from 1 to 1000000' },
   { name: 'LOG_LEVEL', field: 'logLevel', kind: 'string', default: 'info', meaning: 'Log level (JSON lines on stdout).', rule: `one of ${LOG_LEVELS.join(', ')}` },
   { name: 'WELCOME_GREETING', field: 'welcomeGreeting', kind: 'string', default: 'Hello! How can I help you today?', meaning: 'What Twilio says when the call connects (`welcomeGreeting` in the TwiML).', rule: 'a non-empty string of at most 1000 characters' },
-  { name: 'SHUTDOWN_GRACE_SECONDS', field: 'shutdownGraceSeconds', kind: 'integer', default: '20', meaning: 'On SIGTERM/SIGINT: how long open calls may continue, then how long pending exports may flush.', rule: 'an integer from 0 to 3600' },
+  { name: 'SHUTDOWN_GRACE_SECONDS', field: 'shutdownGraceSeconds', kind: 'integer', default: '10', meaning: 'On SIGTERM/SIGINT: how long open calls may continue, then how long pending exports may flush.', rule: 'an integer from 0 to 3600' },
   { name: 'OTEL_SERVICE_NAME', field: 'serviceName', kind: 'string', default: 'twilio-voice-agent', meaning: '`service.name` resource attribute of exported traces.', rule: 'a non-empty string' },
 ];
 
