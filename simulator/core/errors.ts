@@ -35,6 +35,38 @@ export const SimErrors = {
     'Invalid caller action: %s. Fix the caller script (see docs/fake-twilio.md).',
     500,
   ),
+  // scenario (scenario files)
+  SIM_ERR_SCENARIO_INVALID: createError(
+    'SIM_ERR_SCENARIO_INVALID',
+    'Invalid scenario %s:\n%s\nFix the file (the format is described in docs/scenarios.md).',
+    500,
+  ),
+  SIM_ERR_SCENARIO_NOT_FOUND: createError(
+    'SIM_ERR_SCENARIO_NOT_FOUND',
+    'No scenario matches %s (available: %s). Check the id, glob or tag.',
+    500,
+  ),
+  SIM_ERR_SCENARIO_READ_FAILED: createError(
+    'SIM_ERR_SCENARIO_READ_FAILED',
+    'Cannot read scenario path %s: %s. Check that it exists and is readable.',
+    500,
+  ),
+  // coval (fake Coval)
+  SIM_ERR_COVAL_OPTIONS_INVALID: createError(
+    'SIM_ERR_COVAL_OPTIONS_INVALID',
+    'Invalid fake Coval options: %s (see docs/fake-coval.md)',
+    500,
+  ),
+  SIM_ERR_COVAL_DIAL_INVALID: createError(
+    'SIM_ERR_COVAL_DIAL_INVALID',
+    'Invalid pre-call dial: %s (see docs/fake-coval.md)',
+    500,
+  ),
+  SIM_ERR_COVAL_FAULT_PLAN_INVALID: createError(
+    'SIM_ERR_COVAL_FAULT_PLAN_INVALID',
+    'Invalid fake Coval fault plan: %s (see docs/fake-coval.md)',
+    500,
+  ),
 } as const;
 
 /** A code from {@link SimErrors}. */
