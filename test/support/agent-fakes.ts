@@ -214,3 +214,29 @@ export async function connectSocket(url: string, headers: Record<string, string>
   });
   return within(opened, 5_000, `the WebSocket handshake with ${url}`);
 }
+
+/** One streamed chat-completion chunk's `choices[0]` content. */
+export type SseChoice = { readonly delta: Record<string, unknown>; readonly finish_reason?: string | null };
+
+/** An OpenAI chat-completions SSE body: one `data:` event per choice, a usage chunk, then `[DONE]`. */
+export function openAiSse(choices: readonly SseChoice[]): string {
+  const base = { id: 'chatcmpl-test', object: 'chat.completion.chunk', created: 1_767_225_600, model: 'gpt-4o-mini' };
+  const events = choices.map((c) => ({ ...base, choices: [{ index: 0, delta: c.delta, finish_reason: c.finish_reason ?? null }] }));
+  events.push({ ...base, choices: [], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } } as never);
+  return `${events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join('')}data: [DONE]\n\n`;
+}
+
+/** Chunks that speak `text` word by word and stop. */
+export function spokenSse(text: string): string {
+  const words = text.split(/(?<= )/);
+  return openAiSse([{ delta: { role: 'assistant', content: '' } }, ...words.map((w) => ({ delta: { content: w } })), { delta: {}, finish_reason: 'stop' }]);
+}
+
+/** Chunks that call one tool and stop with `tool_calls`. */
+export function toolCallSse(id: string, name: string, args: string): string {
+  return openAiSse([
+    { delta: { role: 'assistant', content: null, tool_calls: [{ index: 0, id, type: 'function', function: { name, arguments: '' } }] } },
+    { delta: { tool_calls: [{ index: 0, function: { arguments: args } }] } },
+    { delta: {}, finish_reason: 'tool_calls' },
+  ]);
+}
