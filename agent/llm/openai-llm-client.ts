@@ -1,4 +1,4 @@
-import { OpenAI } from 'openai';
+import { APIUserAbortError, OpenAI } from 'openai';
 import type { ChatCompletionChunk, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { ChatMessage, LlmClient, LlmDelta, LlmRequest, ToolDefinition } from './llm-client.ts';
 
@@ -8,7 +8,7 @@ export interface OpenAiLlmClientOptions {
   /** An OpenAI-compatible endpoint (the kit's fake LLM, a proxy); defaults to OpenAI. */
   readonly baseURL?: string;
   readonly model: string;
-  /** Injected transport; defaults to the SDK's (global fetch). */
+  /** Injected transport; defaults to the global fetch, as the SDK does. */
   readonly fetch?: typeof fetch;
   /** Longest wait for the response to start, in ms (default 30 s). */
   readonly timeoutMs?: number;
@@ -72,6 +72,48 @@ function* deltasOf(chunk: ChatCompletionChunk): Generator<LlmDelta> {
 }
 
 /**
+ * Ties each response body to the request's abort signal. The SDK ends a stream quietly when its
+ * body read fails with an abort, but whether aborting a fetch also ends a body that is already
+ * streaming depends on the fetch implementation; cancelling the reader ourselves makes an
+ * interrupt release the HTTP stream at once with any transport.
+ */
+function linkBodiesToSignal(fetchImpl: typeof fetch): typeof fetch {
+  return async (input, init) => {
+    const response = await fetchImpl(input, init);
+    const signal = init?.signal;
+    if (!signal || !response.body) return response;
+    const reader = response.body.getReader();
+    const onAbort = (): void => {
+      reader.cancel(signal.reason).catch(() => undefined);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.read();
+          if (!done) {
+            controller.enqueue(value);
+            return;
+          }
+          signal.removeEventListener('abort', onAbort);
+          if (signal.aborted) controller.error(new APIUserAbortError());
+          else controller.close();
+        } catch (err) {
+          signal.removeEventListener('abort', onAbort);
+          controller.error(err);
+        }
+      },
+      cancel(reason) {
+        signal.removeEventListener('abort', onAbort);
+        return reader.cancel(reason);
+      },
+    });
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  };
+}
+
+/**
  * An {@link LlmClient} over the `openai` SDK: `chat.completions.create` with `stream: true`,
  * the session's tools and usage reporting; the request's signal aborts the HTTP stream.
  */
@@ -79,9 +121,12 @@ export function createOpenAiLlmClient(options: OpenAiLlmClientOptions): LlmClien
   const client = new OpenAI({
     apiKey: options.apiKey,
     ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    // Without an injected transport this is the SDK's own default, the global fetch.
+    fetch: linkBodiesToSignal(options.fetch ?? ((input, init) => globalThis.fetch(input, init))),
     timeout: options.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS,
     maxRetries: options.maxRetries ?? 0,
+    // Failures reach the session as thrown errors and are logged there, with the call's ids.
+    logLevel: 'off',
   });
   return {
     async *streamChat(request: LlmRequest): AsyncIterable<LlmDelta> {
@@ -95,7 +140,12 @@ export function createOpenAiLlmClient(options: OpenAiLlmClientOptions): LlmClien
         },
         { signal: request.signal },
       );
-      for await (const chunk of stream) yield* deltasOf(chunk);
+      for await (const chunk of stream) {
+        if (request.signal.aborted) break;
+        yield* deltasOf(chunk);
+      }
+      // The SDK ends an aborted stream without an error; callers must not mistake it for a full answer.
+      if (request.signal.aborted) throw new APIUserAbortError();
     },
   };
 }
