@@ -83,16 +83,21 @@ export interface RunningAgent {
   stop(): Promise<number>;
 }
 
-type PinoFactory = (options: { level: string; base?: Record<string, unknown> }) => FastifyBaseLogger;
+interface PinoModule {
+  (options: { level: string; base?: Record<string, unknown> }, destination: unknown): FastifyBaseLogger;
+  destination(options: { dest: number; sync: boolean }): unknown;
+}
 
 /**
  * Fastify's own pino, resolved from Fastify's location so the agent logs through exactly the
- * logger Fastify would have created (and shares it with the exporter).
+ * logger Fastify would have created (and shares it with the exporter). Writes are synchronous:
+ * with pino's default asynchronous stdout, lines logged just before `process.exit` could land out
+ * of order, and the shutdown report is exactly such a line.
  */
 function createPinoLogger(level: string): FastifyBaseLogger {
   const requireFromFastify = createRequire(import.meta.resolve('fastify'));
-  const pino = requireFromFastify('pino') as PinoFactory;
-  return pino({ level, base: { service: 'relaysim-agent' } });
+  const pino = requireFromFastify('pino') as PinoModule;
+  return pino({ level, base: { service: 'relaysim-agent' } }, pino.destination({ dest: 1, sync: true }));
 }
 
 /**
