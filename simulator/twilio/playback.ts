@@ -225,6 +225,8 @@ export class PlaybackModel {
     const at = this.#clock.now();
     for (const cycle of this.#cycles) if (!cycle.cut && this.#hasPendingAudio(cycle.index, at)) cycle.cut = { reason: 'session-ended', at };
     this.#cutItems(at, () => true);
+    // A cycle still waiting for `last:true` will never get it now.
+    if (this.#openText && !this.#openText.cut) this.#openText.cut = { reason: 'session-ended', at };
     this.#openText = undefined;
   }
 
@@ -232,6 +234,17 @@ export class PlaybackModel {
   drainsAt(): number {
     const now = this.#clock.now();
     return this.#slots().reduce((latest, s) => (s.dropped ? latest : Math.max(latest, s.end)), now);
+  }
+
+  /** The next time after now when audio starts or stops (so waiters can re-check); undefined if none. */
+  nextChangeAt(): number | undefined {
+    const now = this.#clock.now();
+    let next: number | undefined;
+    for (const slot of this.#slots()) {
+      if (slot.dropped) continue;
+      for (const t of [slot.start, slot.end]) if (t > now && (next === undefined || t < next)) next = t;
+    }
+    return next;
   }
 
   /** The index of the text cycle still waiting for `last:true`, if any. */
