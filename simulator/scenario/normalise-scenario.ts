@@ -115,7 +115,7 @@ function covalFault(f: NonNullable<NonNullable<ScenarioFile['coval']>['faults']>
   if (f.status !== undefined) {
     return { kind: 'status', status: f.status, ...(f.retryAfterS !== undefined ? { retryAfterS: f.retryAfterS } : {}), delayMs };
   }
-  return { kind: 'delay', delayMs };
+  return { kind: 'pass', delayMs };
 }
 
 function arrival(value: NonNullable<ScenarioFile['arrival']>, n: number): ArrivalOrder {

@@ -288,7 +288,7 @@ export type CovalFault =
   /** Destroy the connection without an answer, after `delayMs`. */
   | { readonly kind: 'reset'; readonly delayMs: number }
   /** Answer as Coval would (no fault), after `delayMs`. */
-  | { readonly kind: 'delay'; readonly delayMs: number };
+  | { readonly kind: 'pass'; readonly delayMs: number };
 
 /** Fake-Coval options. */
 export interface CovalSpec {
