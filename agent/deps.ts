@@ -29,6 +29,9 @@ export interface CallSession {
   readonly ended: Promise<void>;
   /** Stops all work (LLM streams, tools) and returns what happened on the call. */
   close(): Promise<CallLog>;
+  /** The call's ids once `setup` arrived (and the claim settled); used to label socket-level log lines. */
+  readonly callSid?: string | undefined;
+  readonly simulationOutputId?: string | undefined;
 }
 
 /** Creates the session for a newly opened relay socket. */

@@ -56,22 +56,25 @@ export function registerRelaySocket(app: FastifyInstance, ctx: RouteContext): vo
         return;
       }
 
+      // Socket-level lines carry the call's ids as soon as the session knows them.
+      const callLog = (): AgentLogger => baseLog.child({ callSid: session.callSid, simulationOutputId: session.simulationOutputId });
+      const frameFailed = (error: unknown): void => callLog().error({ err: describeError(error) }, 'relay session failed on a frame');
       socket.on('message', (data: RawData, isBinary: boolean) => {
         try {
           const pending = session.handleRaw(data, isBinary);
-          if (pending instanceof Promise) pending.catch((error: unknown) => baseLog.error({ err: describeError(error) }, 'relay session failed on a frame'));
+          if (pending instanceof Promise) pending.catch(frameFailed);
         } catch (error) {
-          baseLog.error({ err: describeError(error) }, 'relay session failed on a frame');
+          frameFailed(error);
         }
       });
       socket.on('error', (error: Error & { code?: string }) => {
-        baseLog.warn({ err: error.message, code: error.code }, 'relay socket error');
+        callLog().warn({ err: error.message, code: error.code }, 'relay socket error');
       });
       session.ended.then(
         () => {
           if (socket.readyState === OPEN) socket.close(1000, 'session ended');
         },
-        (error: unknown) => baseLog.error({ err: describeError(error) }, 'relay session end signal failed'),
+        (error: unknown) => callLog().error({ err: describeError(error) }, 'relay session end signal failed'),
       );
       socket.once('close', (code: number, reason: Buffer) => {
         void session
@@ -85,7 +88,7 @@ export function registerRelaySocket(app: FastifyInstance, ctx: RouteContext): vo
                 log.error({ err: describeError(error) }, 'trace export failed unexpectedly');
               });
             },
-            (error: unknown) => baseLog.error({ err: describeError(error), code }, 'relay session failed to close; no trace for this call'),
+            (error: unknown) => callLog().error({ err: describeError(error), code }, 'relay session failed to close; no trace for this call'),
           )
           .finally(() => call.finish());
       });

@@ -58,6 +58,12 @@ export function createFakeSessionFactory(registry: SimulationRegistry, clock: Ma
       frames: [],
       closed: false,
       ended,
+      get callSid() {
+        return callSid === 'unknown' ? undefined : callSid;
+      },
+      get simulationOutputId() {
+        return simulationOutputId;
+      },
       handleRaw(data: RawData, isBinary: boolean) {
         const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
         session.frames.push({ text, isBinary });

@@ -115,10 +115,11 @@ describe('GET /ws', () => {
     const { open, sessions, lines } = await agent();
     const ws = await open('/ws', signed());
     const probe = probeSocket(ws);
+    ws.send(JSON.stringify(SETUP));
     ws.send('not json'); // the fake session's JSON.parse throws
     ws.send(JSON.stringify({ type: 'prompt', voicePrompt: 'still there?', last: true }));
     expect(JSON.parse(await probe.nth(1))).toMatchObject({ token: 'You said: still there?' });
-    expect(lines.some((l) => l.level === 'error' && l.msg === 'relay session failed on a frame')).toBe(true);
+    expect(lines.find((l) => l.level === 'error' && l.msg === 'relay session failed on a frame')?.fields.callSid).toBe('CA1');
     expect(sessions).toHaveLength(1);
   });
 
