@@ -1,0 +1,5 @@
+import type { CliCommand } from './cli-command.ts';
+import { validateCommand } from './validate-command.ts';
+
+/** Every `relaysim` subcommand, in the order `relaysim --help` lists them. Add new commands here. */
+export const COMMANDS: readonly CliCommand[] = [validateCommand];
