@@ -1,0 +1,102 @@
+import type { ServerResponse } from 'node:http';
+
+/**
+ * Where the fake writes a response: a Node `ServerResponse` (Fastify, after hijack) or a web
+ * `Response` (in-process `handle`). One interface keeps the protocol logic transport-free.
+ */
+export interface ResponseSink {
+  /** Sends a complete response with a JSON body. */
+  sendJson(status: number, headers: Readonly<Record<string, string>>, body: string): void;
+  /** Sends the status line and headers of an event stream. */
+  startStream(headers: Readonly<Record<string, string>>): void;
+  /** Writes bytes of the stream. */
+  write(data: string): void;
+  /** Ends the stream normally. */
+  end(): void;
+  /** Drops the connection abruptly: the client sees a truncated body, not a clean end. */
+  cut(): void;
+  /** Calls `listener` once if the peer goes away before the response ended. */
+  onPeerClosed(listener: () => void): void;
+}
+
+/** A sink over a Node `ServerResponse`; writes go straight to the socket, no stream wrappers. */
+export function nodeResponseSink(res: ServerResponse): ResponseSink {
+  let finished = false;
+  return {
+    sendJson(status, headers, body) {
+      finished = true;
+      res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    },
+    startStream(headers) {
+      res.writeHead(200, headers);
+    },
+    write(data) {
+      res.write(data);
+    },
+    end() {
+      finished = true;
+      res.end();
+    },
+    cut() {
+      finished = true;
+      res.destroy();
+    },
+    onPeerClosed(listener) {
+      res.once('close', () => {
+        if (!finished) listener();
+      });
+    },
+  };
+}
+
+/** A sink that resolves a web `Response` (for msw handlers and injected `fetch`). */
+export function webResponseSink(signal: AbortSignal | undefined): { sink: ResponseSink; response: Promise<Response> } {
+  const encoder = new TextEncoder();
+  let resolve!: (response: Response) => void;
+  const response = new Promise<Response>((r) => {
+    resolve = r;
+  });
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let finished = false;
+  const peerClosed: (() => void)[] = [];
+  const closedByPeer = (): void => {
+    if (finished) return;
+    finished = true;
+    for (const listener of peerClosed) listener();
+  };
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+    },
+    cancel: closedByPeer,
+  });
+  signal?.addEventListener('abort', closedByPeer, { once: true });
+  const sink: ResponseSink = {
+    sendJson(status, headers, text) {
+      finished = true;
+      resolve(new Response(text, { status, headers: { ...headers, 'content-type': 'application/json' } }));
+    },
+    startStream(headers) {
+      resolve(new Response(body, { status: 200, headers }));
+    },
+    write(data) {
+      if (!finished) controller.enqueue(encoder.encode(data));
+    },
+    end() {
+      if (finished) return;
+      finished = true;
+      controller.close();
+    },
+    cut() {
+      if (finished) return;
+      finished = true;
+      controller.error(new TypeError('terminated'));
+      resolve(Response.error());
+    },
+    onPeerClosed(listener) {
+      peerClosed.push(listener);
+    },
+  };
+  return { sink, response };
+}
