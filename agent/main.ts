@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
+import { pino } from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildAgent, type AgentApp } from './app.ts';
 import { loadAgentConfig, type ResolvedAgentConfig } from './config.ts';
@@ -83,20 +83,11 @@ export interface RunningAgent {
   stop(): Promise<number>;
 }
 
-interface PinoModule {
-  (options: { level: string; base?: Record<string, unknown> }, destination: unknown): FastifyBaseLogger;
-  destination(options: { dest: number; sync: boolean }): unknown;
-}
-
 /**
- * Fastify's own pino, resolved from Fastify's location so the agent logs through exactly the
- * logger Fastify would have created (and shares it with the exporter). Writes are synchronous:
- * with pino's default asynchronous stdout, lines logged just before `process.exit` could land out
- * of order, and the shutdown report is exactly such a line.
+ * Writes are synchronous: with pino's default asynchronous stdout, lines logged just before
+ * `process.exit` could land out of order, and the shutdown report is exactly such a line.
  */
 function createPinoLogger(level: string): FastifyBaseLogger {
-  const requireFromFastify = createRequire(import.meta.resolve('fastify'));
-  const pino = requireFromFastify('pino') as PinoModule;
   return pino({ level, base: { service: 'relaysim-agent' } }, pino.destination({ dest: 1, sync: true }));
 }
 
