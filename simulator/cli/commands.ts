@@ -1,5 +1,6 @@
 import type { CliCommand } from './cli-command.ts';
+import { scenariosCommand } from './scenarios-command.ts';
 import { validateCommand } from './validate-command.ts';
 
 /** Every `relaysim` subcommand, in the order `relaysim --help` lists them. Add new commands here. */
-export const COMMANDS: readonly CliCommand[] = [validateCommand];
+export const COMMANDS: readonly CliCommand[] = [validateCommand, scenariosCommand];
