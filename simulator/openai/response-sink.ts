@@ -40,7 +40,12 @@ export function nodeResponseSink(res: ServerResponse): ResponseSink {
     },
     cut() {
       finished = true;
-      res.destroy();
+      const socket = res.socket;
+      if (!socket) return void res.destroy();
+      // FIN after the queued chunks, then close: the client reads what was written and then hits a
+      // truncated chunked body. A bare destroy() would RST and could discard those chunks.
+      socket.once('finish', () => socket.destroy());
+      socket.end();
     },
     onPeerClosed(listener) {
       res.once('close', () => {
