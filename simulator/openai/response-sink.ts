@@ -55,48 +55,74 @@ export function nodeResponseSink(res: ServerResponse): ResponseSink {
   };
 }
 
-/** A sink that resolves a web `Response` (for msw handlers and injected `fetch`). */
+/**
+ * A sink that resolves a web `Response` (for msw handlers and injected `fetch`). The body is pulled:
+ * chunks wait in a queue until the reader asks, so a scripted cut errors the body only after the
+ * reader has taken every chunk written before it (`controller.error` would drop queued chunks).
+ */
 export function webResponseSink(signal: AbortSignal | undefined): { sink: ResponseSink; response: Promise<Response> } {
   const encoder = new TextEncoder();
   let resolve!: (response: Response) => void;
   const response = new Promise<Response>((r) => {
     resolve = r;
   });
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let finished = false;
+  const queue: Uint8Array[] = [];
+  let state: 'open' | 'ending' | 'cutting' | 'closed' = 'open';
+  let wake: (() => void) | undefined;
   const peerClosed: (() => void)[] = [];
   const closedByPeer = (): void => {
-    if (finished) return;
-    finished = true;
+    if (state !== 'open') return;
+    state = 'closed';
     for (const listener of peerClosed) listener();
   };
-  const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c;
+  const deliver = (controller: ReadableStreamDefaultController<Uint8Array>): boolean => {
+    const next = queue.shift();
+    if (next) controller.enqueue(next);
+    else if (state === 'ending') controller.close();
+    else if (state === 'cutting') controller.error(new TypeError('terminated'));
+    else return false;
+    return true;
+  };
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (deliver(controller)) return undefined;
+        return new Promise<void>((done) => {
+          wake = () => {
+            wake = undefined;
+            deliver(controller);
+            done();
+          };
+        });
+      },
+      cancel: closedByPeer,
     },
-    cancel: closedByPeer,
-  });
+    { highWaterMark: 0 },
+  );
   signal?.addEventListener('abort', closedByPeer, { once: true });
+  const finish = (next: 'ending' | 'cutting'): void => {
+    if (state !== 'open') return;
+    state = next;
+    wake?.();
+  };
   const sink: ResponseSink = {
     sendJson(status, headers, text) {
-      finished = true;
+      state = 'closed';
       resolve(new Response(text, { status, headers: { ...headers, 'content-type': 'application/json' } }));
     },
     startStream(headers) {
       resolve(new Response(body, { status: 200, headers }));
     },
     write(data) {
-      if (!finished) controller.enqueue(encoder.encode(data));
+      if (state !== 'open') return;
+      queue.push(encoder.encode(data));
+      wake?.();
     },
     end() {
-      if (finished) return;
-      finished = true;
-      controller.close();
+      finish('ending');
     },
     cut() {
-      if (finished) return;
-      finished = true;
-      controller.error(new TypeError('terminated'));
+      finish('cutting');
       resolve(Response.error());
     },
     onPeerClosed(listener) {
