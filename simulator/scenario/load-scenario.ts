@@ -42,7 +42,12 @@ export function validateScenario(text: string, fileName: string, options: LoadSc
     .syntaxProblems()
     .map((s) => ({ file: fileName, line: s.line, column: s.column, key: '', pointer: '', message: `YAML: ${s.message}` }));
   if (syntax.length > 0) return { ok: false, problems: syntax };
-  const value = source.toValue();
+  const built = source.toValue();
+  if (!built.ok) {
+    const { line, column, message } = built.problem;
+    return { ok: false, problems: [{ file: fileName, line, column, key: '', pointer: '', message: `YAML: ${message}` }] };
+  }
+  const value = built.value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const what = value === null || value === undefined ? 'an empty file' : show(value);
     return { ok: false, problems: [problem({ pointer: '', target: 'value', message: `expected a scenario (a mapping with id, title and caller), got ${what}` })] };

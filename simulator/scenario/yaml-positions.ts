@@ -1,4 +1,4 @@
-import { type Document, isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isAlias, isMap, isScalar, isSeq, type Node, parseDocument, visit } from 'yaml';
 
 /** A 1-based position in a source text. */
 export interface SourcePosition {
@@ -25,24 +25,42 @@ export function pointerSegments(pointer: string): string[] {
 
 /** A parsed YAML document that can map JSON pointers back to line and column. */
 export class YamlSource {
-  readonly #lines = new LineCounter();
+  /** Offsets at which each line starts. Own index: yaml's LineCounter misses newlines inside some broken tokens. */
+  readonly #lineStarts: number[] = [0];
   readonly #doc: Document.Parsed;
 
   constructor(text: string) {
-    // Own messages without the excerpt; positions come from the LineCounter.
-    this.#doc = parseDocument(text, { lineCounter: this.#lines, keepSourceTokens: true, prettyErrors: false, uniqueKeys: true });
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.#lineStarts.push(i + 1);
+    // Own messages without the source excerpt; positions come from the line index.
+    this.#doc = parseDocument(text, { keepSourceTokens: true, prettyErrors: false, uniqueKeys: true });
   }
 
-  /** YAML errors and warnings (syntax, duplicate keys, multiple documents, unknown tags), in source order. */
+  /** YAML errors and warnings (syntax, duplicate keys, multiple documents, unknown tags, dangling aliases), in source order. */
   syntaxProblems(): YamlSyntaxProblem[] {
-    return [...this.#doc.errors, ...this.#doc.warnings]
-      .map((e) => ({ ...this.positionOf(e.pos[0]), message: e.message.replace(/\s+/g, ' ').trim() }))
-      .sort((a, b) => a.line - b.line || a.column - b.column);
+    const problems = [...this.#doc.errors, ...this.#doc.warnings].map((e) => ({
+      ...this.positionOf(e.pos[0]),
+      message: e.message.replace(/\s+/g, ' ').trim(),
+    }));
+    if (this.#doc.errors.length === 0) {
+      visit(this.#doc, {
+        Alias: (_key, node) => {
+          if (node.resolve(this.#doc) === undefined) {
+            problems.push({ ...this.positionOf(rangeStart(node) ?? 0), message: `alias *${node.source} has no anchor &${node.source} before it` });
+          }
+        },
+      });
+    }
+    return problems.sort((a, b) => a.line - b.line || a.column - b.column);
   }
 
-  /** The document as plain data (aliases resolved; at most 100 alias expansions). */
-  toValue(): unknown {
-    return this.#doc.toJS({ maxAliasCount: 100 });
+  /** The document as plain data (aliases resolved, at most 100 expansions), or why it cannot be built. */
+  toValue(): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly problem: YamlSyntaxProblem } {
+    try {
+      return { ok: true, value: this.#doc.toJS({ maxAliasCount: 100 }) };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return { ok: false, problem: { line: 1, column: 1, message } };
+    }
   }
 
   /**
@@ -78,8 +96,15 @@ export class YamlSource {
 
   /** 1-based line and column of a character offset. */
   positionOf(offset: number): SourcePosition {
-    const { line, col } = this.#lines.linePos(offset);
-    return { line, column: col };
+    const starts = this.#lineStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((starts[mid] ?? 0) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - (starts[low] ?? 0) + 1 };
   }
 }
 

@@ -79,6 +79,25 @@ describe('parseScenario problem positions', () => {
     ]);
   });
 
+  it('reports an alias without an anchor at the alias, and refuses an alias bomb', () => {
+    expect(problemLines('id: a\ntitle: *nope\ncaller: [hangUp: {}]\n', 'a.yaml')).toEqual(['a.yaml:2:8: YAML: alias *nope has no anchor &nope before it']);
+    let bomb = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 6; i++) bomb += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+    expect(problemLines(bomb, 'bomb.yaml')).toEqual(['bomb.yaml:1:1: YAML: Excessive alias count indicates a resource exhaustion attack']);
+  });
+
+  it('refuses several documents in one file', () => {
+    expect(problemLines('id: a\ntitle: x\n---\nid: b\n', 'a.yaml')).toEqual([
+      'a.yaml:3:1: YAML: Source contains multiple documents; please use YAML.parseAllDocuments()',
+    ]);
+  });
+
+  it('counts lines the same with CRLF line ends', () => {
+    expect(problemLines('id: a\r\ntitle: 5\r\ncaller: [hangUp: {}]\r\n', 'a.yaml')).toEqual([
+      'a.yaml:2:8: expected a string, got the number 5 (put it in quotes) (key: title)',
+    ]);
+  });
+
   it('reports a step with two keys or none at the step', () => {
     const text = minimal('steps', '  - say: "a"\n    press: "1"\n  - {}\n');
     expect(problemLines(text, 'steps.yaml')).toEqual([
