@@ -39,7 +39,7 @@ export class YamlSource {
   syntaxProblems(): YamlSyntaxProblem[] {
     const problems = [...this.#doc.errors, ...this.#doc.warnings].map((e) => ({
       ...this.positionOf(e.pos[0]),
-      message: e.message.replace(/\s+/g, ' ').trim(),
+      message: e.code === 'MULTIPLE_DOCS' ? 'one scenario per file: remove the --- document separator' : e.message.replace(/\s+/g, ' ').trim(),
     }));
     if (this.#doc.errors.length === 0) {
       visit(this.#doc, {

@@ -88,7 +88,7 @@ describe('parseScenario problem positions', () => {
 
   it('refuses several documents in one file', () => {
     expect(problemLines('id: a\ntitle: x\n---\nid: b\n', 'a.yaml')).toEqual([
-      'a.yaml:3:1: YAML: Source contains multiple documents; please use YAML.parseAllDocuments()',
+      'a.yaml:3:1: YAML: one scenario per file: remove the --- document separator',
     ]);
   });
 
