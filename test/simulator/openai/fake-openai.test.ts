@@ -2,7 +2,9 @@ import { http } from 'msw';
 import { setupServer } from 'msw/node';
 import OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ManualClock } from '../../../simulator/core/manual-clock.ts';
+import { textWritten } from '../../../simulator/openai/history.ts';
 import { createFakeOpenAi } from '../../../simulator/openai/fake-openai.ts';
 import { startFakeOpenAi } from '../../support/fake-openai-harness.ts';
 
@@ -41,6 +43,25 @@ describe('createFakeOpenAi in process', () => {
     await expect(consume()).rejects.toThrow();
     expect(received).toEqual(['', 'one']);
     expect(local.history.last()?.outcome).toBe('cut');
+  });
+});
+
+describe('createFakeOpenAi handle', () => {
+  it('notices an in-process client aborting mid-stream and stops writing', async () => {
+    const clock = new ManualClock();
+    const local = createFakeOpenAi({ clock, script: [{ reply: { text: 'a b c d e', chunk: 'word', interTokenMs: 10 } }] });
+    const client = new OpenAI({ apiKey: 'k', baseURL: 'http://fake.invalid/v1', maxRetries: 0, fetch: (url, init) => local.handle(new Request(url, init)) });
+    const controller = new AbortController();
+    const stream = await client.chat.completions.create({ model: 'm', stream: true, messages: [{ role: 'user', content: 'x' }] }, { signal: controller.signal });
+    const iterator = stream[Symbol.asyncIterator]();
+    await iterator.next();
+    expect((await iterator.next()).value?.choices[0]?.delta.content).toBe('a');
+    controller.abort();
+    const record = local.history.last()!;
+    await vi.waitFor(() => expect(record.outcome).toBe('client-closed'));
+    await clock.advanceAsync(100);
+    expect(textWritten(record)).toBe('a');
+    expect(clock.pendingTimers).toBe(0);
   });
 });
 
