@@ -119,43 +119,56 @@ export type LlmScript = Static<typeof llmScriptSchema>;
 /** How text is cut into stream chunks. */
 export type LlmChunking = NonNullable<LlmReply['chunk']>;
 
-function semanticProblems(script: LlmScript): string[] {
-  const problems: string[] = [];
+/** One problem in a script: a JSON pointer into it and what is wrong there. */
+export interface LlmScriptProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+function semanticProblems(script: LlmScript): LlmScriptProblem[] {
+  const problems: LlmScriptProblem[] = [];
   script.forEach((rule, i) => {
-    const at = `/${i}`;
     const reply = rule.reply;
     const hasContent = reply.text !== undefined || reply.toolCalls !== undefined;
-    if (reply.error && hasContent) problems.push(`${at}/reply: an error reply cannot also carry text or toolCalls`);
-    if (!reply.error && !hasContent) problems.push(`${at}/reply: needs text, toolCalls or error`);
+    if (reply.error && hasContent) problems.push({ path: `/${i}/reply`, message: 'an error reply cannot also carry text or toolCalls' });
+    if (!reply.error && !hasContent) problems.push({ path: `/${i}/reply`, message: 'needs text, toolCalls or error' });
     const user = rule.when?.user;
     if (user !== undefined && typeof user !== 'string') {
       try {
         new RegExp(user.pattern, user.flags);
       } catch (error) {
-        problems.push(`${at}/when/user/pattern: ${(error as Error).message}`);
+        problems.push({ path: `/${i}/when/user/pattern`, message: (error as Error).message });
       }
     }
   });
   const ids = new Set<string>();
   script.forEach((rule, i) => {
     if (rule.id === undefined) return;
-    if (ids.has(rule.id)) problems.push(`/${i}/id: duplicate rule id '${rule.id}'`);
+    if (ids.has(rule.id)) problems.push({ path: `/${i}/id`, message: `duplicate rule id '${rule.id}'` });
     ids.add(rule.id);
   });
   return problems;
 }
 
+/** Every problem of a script (schema first; cross-field rules only once the shape is right); empty when valid. */
+export function llmScriptProblems(value: unknown): LlmScriptProblem[] {
+  if (!Value.Check(llmScriptSchema, value)) {
+    return [...Value.Errors(llmScriptSchema, value)].map((e) => ({
+      path: e.path || '/',
+      message: `${e.message} (actual: ${JSON.stringify(e.value)})`,
+    }));
+  }
+  return semanticProblems(value);
+}
+
 /** Validates an LLM script (schema and cross-field rules) and returns it typed; throws SIM_ERR_OPENAI_SCRIPT_INVALID. */
 export function parseLlmScript(value: unknown): LlmScript {
-  if (!Value.Check(llmScriptSchema, value)) {
-    const problems = [...Value.Errors(llmScriptSchema, value)]
-      .slice(0, 5)
-      .map((e) => `${e.path || '/'}: ${e.message} (actual: ${JSON.stringify(e.value)})`);
-    throw new SimErrors.SIM_ERR_OPENAI_SCRIPT_INVALID(problems.join('; '));
+  const problems = llmScriptProblems(value);
+  if (problems.length > 0) {
+    const text = problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`);
+    throw new SimErrors.SIM_ERR_OPENAI_SCRIPT_INVALID(text.join('; '));
   }
-  const problems = semanticProblems(value);
-  if (problems.length > 0) throw new SimErrors.SIM_ERR_OPENAI_SCRIPT_INVALID(problems.join('; '));
-  return value;
+  return value as LlmScript;
 }
 
 /** The id a rule is recorded under. */

@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { llmScriptSchema, parseLlmScript, ruleId } from '../../../simulator/openai/script.ts';
+import { llmScriptProblems, llmScriptSchema, parseLlmScript, ruleId } from '../../../simulator/openai/script.ts';
 
 describe('parseLlmScript', () => {
   it('accepts a script using every rule and reply feature', () => {
@@ -45,5 +45,15 @@ describe('parseLlmScript', () => {
   it('names unnamed rules by position', () => {
     expect(ruleId({ reply: { text: 'a' } }, 3)).toBe('rule-3');
     expect(ruleId({ id: 'x', reply: { text: 'a' } }, 3)).toBe('x');
+  });
+
+  it('lists problems as JSON pointers and messages, empty for a valid script', () => {
+    expect(llmScriptProblems([{ reply: { text: 'ok' } }])).toEqual([]);
+    expect(llmScriptProblems([{ id: 'a', reply: {} }, { id: 'a', when: { user: { pattern: '[' } }, reply: { text: 'x' } }])).toEqual([
+      { path: '/0/reply', message: 'needs text, toolCalls or error' },
+      { path: '/1/when/user/pattern', message: expect.stringContaining('Invalid regular expression') },
+      { path: '/1/id', message: "duplicate rule id 'a'" },
+    ]);
+    expect(llmScriptProblems([{ reply: { text: 1 } }])[0]?.path).toBe('/0/reply/text');
   });
 });
