@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { finding, OTLP_RULES, ruleById } from '../../../simulator/otlp/rules.ts';
 import { RULE_EXAMPLES, rulesFired } from './rule-examples.ts';
@@ -15,6 +17,12 @@ describe('OTLP_RULES', () => {
 
   it('gives every rule in the catalogue both a passing and a failing example', () => {
     expect(Object.keys(RULE_EXAMPLES).sort()).toEqual(OTLP_RULES.map((r) => r.id).sort());
+  });
+
+  it('is listed in docs/validate.md row for row, with severity and stage', () => {
+    const doc = readFileSync(resolve(import.meta.dirname, '../../../docs/validate.md'), 'utf8');
+    const rows = [...doc.matchAll(/^\| `([A-Z0-9-]+)` \| (error|warn) \| (\w+) \|/gm)].map((m) => [m[1], m[2], m[3]]);
+    expect(rows).toEqual(OTLP_RULES.map((r) => [r.id, r.severity, r.stage]));
   });
 
   it('builds findings with the catalogue severity', () => {
