@@ -67,6 +67,43 @@ export const SimErrors = {
     'Invalid fake Coval fault plan: %s (see docs/fake-coval.md)',
     500,
   ),
+  // proxy (round-robin replica proxy)
+  SIM_ERR_PROXY_OPTIONS_INVALID: createError(
+    'SIM_ERR_PROXY_OPTIONS_INVALID',
+    'Invalid round-robin proxy options: %s (see docs/replicas.md)',
+    500,
+  ),
+  SIM_ERR_PROXY_CHOICE_INVALID: createError(
+    'SIM_ERR_PROXY_CHOICE_INVALID',
+    'The proxy `choose` hook returned %s for request #%s; it must return a target index from 0 to %s. Fix the hook.',
+    500,
+  ),
+  // runner (scenario runner, agent targets, fake stack)
+  SIM_ERR_RUN_RECORD_INVALID: createError(
+    'SIM_ERR_RUN_RECORD_INVALID',
+    'Not a usable RunRecord: %s. Pass a file written by `relaysim run --json` of this kit version.',
+    500,
+  ),
+  SIM_ERR_RUNNER_OPTIONS_INVALID: createError(
+    'SIM_ERR_RUNNER_OPTIONS_INVALID',
+    'Invalid runner options: %s (see docs/runner.md)',
+    500,
+  ),
+  SIM_ERR_AGENT_START_FAILED: createError(
+    'SIM_ERR_AGENT_START_FAILED',
+    'The agent under test did not start: %s. Check the command, its environment and its output (see docs/runner.md).',
+    500,
+  ),
+  SIM_ERR_AGENT_EXITED: createError(
+    'SIM_ERR_AGENT_EXITED',
+    'The agent under test exited during the run (%s). Its last output is in the RunRecord (agent.process).',
+    500,
+  ),
+  SIM_ERR_AGENT_MODULE_INVALID: createError(
+    'SIM_ERR_AGENT_MODULE_INVALID',
+    'The embedded agent module %s is unusable: %s. It must export startEmbeddedAgent({env}) resolving to {baseUrl, close()}.',
+    500,
+  ),
 } as const;
 
 /** A code from {@link SimErrors}. */
