@@ -44,11 +44,13 @@ export function forwardHttp(
   });
 
   let clientGone = false;
+  // Set before pipeline() reacts, so the response it destroys is not mistaken for a client leaving.
+  let targetBroke = false;
   clientRequest.on('error', () => {
     clientGone = true;
   });
   clientResponse.on('close', () => {
-    if (clientResponse.writableFinished) return;
+    if (clientResponse.writableFinished || targetBroke) return;
     clientGone = true;
     upstream.destroy();
     const outcome = context.closing() ? 'proxy-closed' : 'client-aborted';
@@ -62,6 +64,9 @@ export function forwardHttp(
     // Streamed responses (SSE) must reach the client before the first body chunk exists.
     clientResponse.flushHeaders();
     log.respond(record, status);
+    targetResponse.once('error', () => {
+      targetBroke = !clientGone;
+    });
     pipeline(targetResponse, clientResponse, (error) => {
       if (!error) {
         log.end(record, 'completed');

@@ -65,8 +65,9 @@ export interface TestReplica {
 /**
  * Starts replica `index`. Routes: GET /whoami (JSON with the index), POST /echo (records the body,
  * answers JSON), POST /stream-echo (pipes an octet-stream body straight back), GET /sse (held open
- * for the test to write), GET /ws (WebSocket: greets `hello:<index>`, echoes `<index>:<text>`,
- * closes with `close:<code>`, echoes binary frames unchanged), GET /refuse-ws (403 to upgrades).
+ * for the test to write), GET /half (promises 100 bytes, sends a few, drops the connection),
+ * GET /ws (WebSocket: greets `hello:<index>`, echoes `<index>:<text>`, closes with `close:<code>`,
+ * drops the TCP connection on `vanish`, echoes binary frames unchanged), GET /refuse-ws (403 to upgrades).
  */
 export async function startReplica(index: number): Promise<TestReplica> {
   const app = Fastify({ logger: false });
@@ -92,6 +93,11 @@ export async function startReplica(index: number): Promise<TestReplica> {
     const gone = new Promise<void>((resolve) => request.raw.socket.once('close', () => resolve()));
     streams.push({ raw, gone, send: (data) => raw.write(`data: ${data}\n\n`), end: () => raw.end() });
   });
+  app.get('/half', (request, reply) => {
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100' });
+    reply.raw.write('only part of it', () => request.raw.socket.destroy());
+  });
   app.get('/ws', { websocket: true }, (socket, request) => {
     const messages = new Arrivals<string>();
     const closed = new Promise<number>((resolve) => socket.once('close', (code: number) => resolve(code)));
@@ -105,6 +111,7 @@ export async function startReplica(index: number): Promise<TestReplica> {
       messages.push(text);
       const close = /^close:(\d+)$/.exec(text);
       if (close) socket.close(Number(close[1]), 'asked to');
+      else if (text === 'vanish') socket.terminate();
       else socket.send(`${index}:${text}`);
     });
     socket.send(`hello:${index}`);

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../simulator/core/manual-clock.ts';
 import { deadTargetUrl, openClient, refusedUpgrade, send, startProxy, startReplica } from '../../support/proxy-replicas.ts';
@@ -126,6 +127,20 @@ describe('buildRoundRobinProxy over HTTP', () => {
     expect((await proxy.settled(0)).outcome).toBe('client-aborted');
   });
 
+  it('records a client that abandons its upload and keeps serving', async () => {
+    const [replica] = await replicas(1);
+    const { proxy, port } = await startProxy({ targets: [replica!.url], clock: new ManualClock() });
+    const socket = connect(port, '127.0.0.1');
+    socket.on('error', () => {});
+    socket.write('POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nonly ten b');
+    // The route exists once the proxy has parsed the head; then the client vanishes mid-body.
+    const pending = proxy.settled(0);
+    await new Promise<void>((resolve) => proxy.server.once('request', () => resolve()));
+    socket.destroy();
+    expect(await pending).toMatchObject({ target: 0, outcome: 'client-aborted' });
+    expect((await send(port, { path: '/whoami' })).status).toBe(200);
+  });
+
   it('answers 502 for a dead replica and keeps serving the others', async () => {
     const dead = await deadTargetUrl();
     const [live] = await replicas(1);
@@ -140,6 +155,17 @@ describe('buildRoundRobinProxy over HTTP', () => {
     expect(proxy.routes[0]).toMatchObject({ target: 0, status: 502, outcome: 'target-failed' });
     expect(proxy.routes[0]!.error).toContain('ECONNREFUSED');
     expect(proxy.routes[1]).toMatchObject({ target: 1, status: 200, outcome: 'completed' });
+  });
+
+  it('cuts the client connection when a replica breaks off mid-body', async () => {
+    const warnings: string[] = [];
+    const logger = { info() {}, error() {}, warn: (_: unknown, message: string) => warnings.push(message) };
+    const [replica] = await replicas(1);
+    const { proxy, port } = await startProxy({ targets: [replica!.url], clock: new ManualClock(), logger });
+    await expect(send(port, { path: '/half' })).rejects.toThrow(/aborted|socket hang up|ECONNRESET/);
+    expect(await proxy.settled(0)).toMatchObject({ status: 200, outcome: 'target-failed' });
+    expect(warnings).toEqual(['proxy: replica broke off the response body']);
+    expect((await send(port, { path: '/whoami' })).status).toBe(200);
   });
 
   it('follows the choose hook and answers 500 with a code when it returns no valid index', async () => {
@@ -205,6 +231,17 @@ describe('buildRoundRobinProxy over WebSocket', () => {
     client.ws.send('close:1007');
     expect(await client.closed).toBe(1007);
     expect(await proxy.settled(0)).toMatchObject({ closeCode: 1007, closedBy: 'target', outcome: 'completed' });
+  });
+
+  it('records a replica that drops the connection without a close frame', async () => {
+    const [replica] = await replicas(1);
+    const { proxy, wsUrl } = await startProxy({ targets: [replica!.url], clock: new ManualClock() });
+    const client = await openClient(`${wsUrl}/ws`);
+    client.ws.send('vanish');
+    expect(await client.closed).toBe(1006);
+    const route = await proxy.settled(0);
+    expect(route).toMatchObject({ status: 101, outcome: 'target-failed' });
+    expect(route.closeCode).toBeUndefined();
   });
 
   it('relays a replica refusing the upgrade', async () => {
