@@ -30,6 +30,21 @@ export const AgentErrors = {
     'Failed to create a relay session: %s. Fix the session options (MAX_TOOL_ITERATIONS, frame and LLM limits) and start again.',
     500,
   ),
+  AGENT_ERR_REGISTRY_UNAVAILABLE: createError(
+    'AGENT_ERR_REGISTRY_UNAVAILABLE',
+    'Registry store unavailable: %s. Check that Redis at REDIS_URL is running and reachable; the operation may or may not have been applied.',
+    503,
+  ),
+  AGENT_ERR_REGISTRY_OPTIONS_INVALID: createError(
+    'AGENT_ERR_REGISTRY_OPTIONS_INVALID',
+    'Failed to create the Redis registry store: %s. Fix REDIS_URL / REDIS_KEY_PREFIX or the store options and start again.',
+    500,
+  ),
+  AGENT_ERR_REGISTRY_DATA_INVALID: createError(
+    'AGENT_ERR_REGISTRY_DATA_INVALID',
+    'The Redis registry store read unexpected data: %s. Another program may be writing under REDIS_KEY_PREFIX; give the agent a prefix of its own.',
+    500,
+  ),
 } as const;
 
 /** A code from {@link AgentErrors}. */

@@ -10,7 +10,7 @@ export type CorrelationStrategy = 'caller-id' | 'caller-id-fallback' | 'fifo';
 /** Every strategy, in the order the docs present them. */
 export const CORRELATION_STRATEGIES: readonly CorrelationStrategy[] = ['caller-id', 'caller-id-fallback', 'fifo'];
 
-/** A registration waiting for its call. `registeredAt` is the registry clock's monotonic ms. */
+/** A registration waiting for its call. `registeredAt` is in the registry's time base (monotonic or epoch ms). */
 export interface PendingRegistration {
   readonly simulationOutputId: string;
   readonly fromNumber?: string;

@@ -34,6 +34,12 @@ export type ClaimResult =
 /** Registry settings. */
 export interface RegistryOptions extends RegistryPolicy {
   readonly strategy: CorrelationStrategy;
+  /**
+   * Which clock reading stamps and ages registrations: `monotonic` (`clock.now()`, the default;
+   * right for one process) or `epoch` (`clock.epochMs()`; needed when replicas share a Redis
+   * store, since each process's monotonic origin differs).
+   */
+  readonly timeBase?: 'monotonic' | 'epoch';
 }
 
 type Field = 'simulationOutputId' | 'fromNumber' | 'toNumber';
@@ -67,16 +73,19 @@ function checkNumber(field: Field, value: unknown): Checked<string | undefined> 
  */
 export class SimulationRegistry {
   readonly #store: RegistryStore;
-  readonly #clock: Clock;
   readonly #options: RegistryOptions;
+  readonly #now: () => number;
 
   constructor(store: RegistryStore, clock: Clock, options: RegistryOptions) {
     if (!(options.ttlMs >= 0) || !(options.capacity >= 1)) {
       throw new RangeError(`SimulationRegistry needs ttlMs >= 0 and capacity >= 1 (actual: ttlMs=${options.ttlMs}, capacity=${options.capacity})`);
     }
+    if (options.timeBase !== undefined && options.timeBase !== 'monotonic' && options.timeBase !== 'epoch') {
+      throw new RangeError(`SimulationRegistry timeBase must be 'monotonic' or 'epoch' (actual: ${String(options.timeBase)})`);
+    }
     this.#store = store;
-    this.#clock = clock;
     this.#options = options;
+    this.#now = options.timeBase === 'epoch' ? () => clock.epochMs() : () => clock.now();
   }
 
   /** The strategy used by {@link claim}. */
@@ -95,7 +104,7 @@ export class SimulationRegistry {
 
     const registration: PendingRegistration = {
       simulationOutputId: id.value,
-      registeredAt: this.#clock.now(),
+      registeredAt: this.#now(),
       ...(from.value === undefined ? {} : { fromNumber: from.value }),
       ...(to.value === undefined ? {} : { toNumber: to.value }),
     };
@@ -112,7 +121,7 @@ export class SimulationRegistry {
 
   /** Claims the registration for a call whose `setup.from` is `from`; never returns an expired one. */
   async claim(query: { readonly from?: string }): Promise<ClaimResult> {
-    const nowMs = this.#clock.now();
+    const nowMs = this.#now();
     const from = query.from === '' ? undefined : query.from;
     const outcome = await this.#store.claim(from, this.#options.strategy, nowMs, this.#options);
     if (outcome.status === 'none') return { status: 'none', purgedExpired: outcome.purged };
@@ -127,7 +136,7 @@ export class SimulationRegistry {
 
   /** Live registrations waiting for a call. */
   async pending(): Promise<number> {
-    return this.#store.pendingCount(this.#clock.now(), this.#options);
+    return this.#store.pendingCount(this.#now(), this.#options);
   }
 
   /** Closes the underlying store. */
