@@ -2,6 +2,7 @@ import { FormatRegistry, Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { AgentErrors } from './errors.ts';
 import { CORRELATION_STRATEGIES } from './registry/registry-types.ts';
+import { isRedisUrl, redactRedisUrl } from './registry/redis-url.ts';
 
 const HTTP_URL_FORMAT = 'agent-http-url';
 
@@ -13,6 +14,9 @@ function isHttpUrl(value: string): boolean {
 }
 
 if (!FormatRegistry.Has(HTTP_URL_FORMAT)) FormatRegistry.Set(HTTP_URL_FORMAT, isHttpUrl);
+
+const REDIS_URL_FORMAT = 'agent-redis-url';
+if (!FormatRegistry.Has(REDIS_URL_FORMAT)) FormatRegistry.Set(REDIS_URL_FORMAT, isRedisUrl);
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -38,6 +42,8 @@ export const AgentConfigSchema = Type.Object(
     welcomeGreeting: Type.String({ minLength: 1, maxLength: 1000 }),
     shutdownGraceSeconds: Type.Integer({ minimum: 0, maximum: 3600 }),
     serviceName: Type.String({ minLength: 1, maxLength: 200 }),
+    redisUrl: Type.Optional(Type.String({ format: REDIS_URL_FORMAT, maxLength: 4096 })),
+    redisKeyPrefix: Type.String({ minLength: 1, maxLength: 200 }),
   },
   { additionalProperties: false },
 );
@@ -57,6 +63,8 @@ export interface AgentConfigVariable {
   readonly meaning: string;
   /** What a valid value looks like, used in error messages. */
   readonly rule: string;
+  /** Hides secrets inside a value before an error message shows it. */
+  readonly redact?: (raw: string) => string;
 }
 
 /** Every variable, in the order the docs list them. */
@@ -77,6 +85,8 @@ export const AGENT_CONFIG_VARIABLES: readonly AgentConfigVariable[] = [
   { name: 'WELCOME_GREETING', field: 'welcomeGreeting', kind: 'string', default: 'Hello! How can I help you today?', meaning: 'What Twilio says when the call connects (`welcomeGreeting` in the TwiML).', rule: 'a non-empty string of at most 1000 characters' },
   { name: 'SHUTDOWN_GRACE_SECONDS', field: 'shutdownGraceSeconds', kind: 'integer', default: '10', meaning: 'On SIGTERM/SIGINT: how long open calls may continue, then how long pending exports may flush.', rule: 'an integer from 0 to 3600' },
   { name: 'OTEL_SERVICE_NAME', field: 'serviceName', kind: 'string', default: 'twilio-voice-agent', meaning: '`service.name` resource attribute of exported traces.', rule: 'a non-empty string' },
+  { name: 'REDIS_URL', field: 'redisUrl', kind: 'string', default: undefined, meaning: 'Redis for the simulation registry, shared by every replica (e.g. `redis://:password@redis.internal:6379/0`; `rediss://` for TLS). When unset, the registry lives in memory and only works with a single replica. Replica clocks must be NTP-synchronised: registration times are epoch milliseconds.', rule: 'a redis:// or rediss:// URL with a host and no query or fragment', redact: redactRedisUrl },
+  { name: 'REDIS_KEY_PREFIX', field: 'redisKeyPrefix', kind: 'string', default: 'relaysim:', meaning: 'Prefix of every registry key in Redis; replicas that share registrations must use the same one.', rule: 'a string of 1 to 200 characters' },
 ];
 
 const INTEGER = /^[+-]?\d+$/;
@@ -89,7 +99,8 @@ export interface ConfigProblem {
 
 function describe(variable: AgentConfigVariable, raw: string | undefined): string {
   const secret = variable.name.endsWith('_KEY') || variable.name.endsWith('_TOKEN');
-  const shown = raw === undefined ? 'unset' : secret ? `<${raw.length} characters>` : `'${raw.length > 80 ? `${raw.slice(0, 80)}…` : raw}'`;
+  const visible = raw === undefined || variable.redact === undefined ? raw : variable.redact(raw);
+  const shown = visible === undefined ? 'unset' : secret ? `<${visible.length} characters>` : `'${visible.length > 80 ? `${visible.slice(0, 80)}…` : visible}'`;
   return `${variable.name} must be ${variable.rule} (actual: ${shown})`;
 }
 

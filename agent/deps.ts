@@ -6,6 +6,8 @@ import type { Clock } from './platform/clock.ts';
 import type { IdGenerator } from './platform/ids.ts';
 import type { AgentLogger } from './platform/logger.ts';
 import type { Random } from './platform/random.ts';
+import { MemoryRegistryStore } from './registry/memory-store.ts';
+import { openRedisRegistryStore } from './registry/redis-store.ts';
 import type { RegistryStore } from './registry/registry-types.ts';
 import { SimulationRegistry } from './registry/simulation-registry.ts';
 import type { CallLog } from './session/call-log.ts';
@@ -119,6 +121,23 @@ export interface PlatformDeps {
   readonly logger: AgentLogger | FastifyBaseLogger;
 }
 
+/**
+ * The registry store `config` asks for: Redis (connected, owning its connection) when `REDIS_URL`
+ * is set, else a fresh memory store. Throws AGENT_ERR_REGISTRY_UNAVAILABLE when Redis does not answer.
+ */
+export async function openRegistryStore(
+  config: ResolvedAgentConfig,
+  platform: { readonly clock: Clock; readonly logger?: AgentLogger },
+): Promise<RegistryStore> {
+  if (config.redisUrl === undefined) return new MemoryRegistryStore();
+  return openRedisRegistryStore({
+    url: config.redisUrl,
+    keyPrefix: config.redisKeyPrefix,
+    clock: platform.clock,
+    ...(platform.logger === undefined ? {} : { logger: platform.logger }),
+  });
+}
+
 /** Tool rounds allowed per caller turn before the session gives a short answer instead. */
 export const MAX_TOOL_ITERATIONS = 5;
 
@@ -135,6 +154,8 @@ export function createRealDeps(config: ResolvedAgentConfig, platform: PlatformDe
     ttlMs: config.simulationTtlSeconds * 1000,
     capacity: config.maxPendingSimulations,
     strategy: config.correlationStrategy,
+    // Replicas sharing Redis compare each other's timestamps, so those must be wall-clock times.
+    timeBase: config.redisUrl === undefined ? 'monotonic' : 'epoch',
   });
   const llm = createOpenAiLlmClient({
     apiKey: config.openaiApiKey ?? NO_KEY,

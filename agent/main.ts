@@ -3,12 +3,13 @@ import { pino } from 'pino';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildAgent, type AgentApp } from './app.ts';
 import { loadAgentConfig, type ResolvedAgentConfig } from './config.ts';
-import { createRealDeps, type CallExporter } from './deps.ts';
+import { createRealDeps, openRegistryStore, type CallExporter } from './deps.ts';
 import { systemClock } from './platform/clock.ts';
 import { cryptoIds } from './platform/ids.ts';
 import type { AgentLogger } from './platform/logger.ts';
 import { cryptoRandom } from './platform/random.ts';
-import { MemoryRegistryStore } from './registry/memory-store.ts';
+import { redactRedisUrl } from './registry/redis-url.ts';
+import type { RegistryStore } from './registry/registry-types.ts';
 import type { SimulationRegistry } from './registry/simulation-registry.ts';
 
 /** Exit code when the configuration is invalid. */
@@ -105,12 +106,21 @@ export async function runMain(options: MainOptions): Promise<RunningAgent | unde
     return undefined;
   }
   const logger = createPinoLogger(config.logLevel);
+  const redis = config.redisUrl === undefined ? undefined : redactRedisUrl(config.redisUrl);
+  let store: RegistryStore;
+  try {
+    store = await openRegistryStore(config, { clock: systemClock, logger: logger as AgentLogger });
+  } catch (error) {
+    logger.fatal({ err: error, redis }, 'agent failed to open the registry store');
+    options.exit(EXIT_FAILURE);
+    return undefined;
+  }
   const deps = createRealDeps(config, {
     clock: systemClock,
     random: cryptoRandom,
     ids: cryptoIds,
     fetch: options.fetch ?? globalThis.fetch,
-    store: new MemoryRegistryStore(),
+    store,
     logger,
   });
   const app = buildAgent(config, deps);
@@ -118,6 +128,7 @@ export async function runMain(options: MainOptions): Promise<RunningAgent | unde
     await app.listen({ port: config.port, host: config.host });
   } catch (error) {
     logger.fatal({ err: error, port: config.port, host: config.host }, 'agent failed to listen');
+    await deps.registry.close().catch(() => {});
     options.exit(EXIT_FAILURE);
     return undefined;
   }
@@ -131,6 +142,8 @@ export async function runMain(options: MainOptions): Promise<RunningAgent | unde
       registrationEnabled: config.covalApiKey !== undefined,
       exportsEnabled: config.covalApiKey !== undefined,
       correlationStrategy: config.correlationStrategy,
+      registryStore: redis === undefined ? 'memory' : 'redis',
+      ...(redis === undefined ? {} : { redis, redisKeyPrefix: config.redisKeyPrefix }),
       llmModel: config.llmModel,
     },
     'agent listening',

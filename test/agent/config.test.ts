@@ -28,6 +28,7 @@ describe('loadAgentConfig', () => {
       welcomeGreeting: 'Hello! How can I help you today?',
       shutdownGraceSeconds: 10,
       serviceName: 'twilio-voice-agent',
+      redisKeyPrefix: 'relaysim:',
     });
   });
 
@@ -49,6 +50,8 @@ describe('loadAgentConfig', () => {
       WELCOME_GREETING: 'Hi',
       SHUTDOWN_GRACE_SECONDS: '0',
       OTEL_SERVICE_NAME: 'clinic',
+      REDIS_URL: 'rediss://:pw@redis.internal:6380/2',
+      REDIS_KEY_PREFIX: 'clinic:',
     });
     expect(config).toEqual({
       port: 9000,
@@ -67,6 +70,8 @@ describe('loadAgentConfig', () => {
       welcomeGreeting: 'Hi',
       shutdownGraceSeconds: 0,
       serviceName: 'clinic',
+      redisUrl: 'rediss://:pw@redis.internal:6380/2',
+      redisKeyPrefix: 'clinic:',
     });
   });
 
@@ -127,6 +132,27 @@ describe('loadAgentConfig', () => {
     ['COVAL_TRACES_URL', 'ftp://coval', "COVAL_TRACES_URL must be an absolute http(s) URL without query, fragment or credentials (actual: 'ftp://coval')"],
   ])('explains a bad %s (%s)', (variable, value, message) => {
     expect(problemsOf({ ...MINIMAL, [variable]: value })).toEqual([{ variable, message }]);
+  });
+
+  it.each([
+    ['http://redis.internal:6379'],
+    ['redis://'],
+    ['redis.internal:6379'],
+    ['redis://redis.internal:6379/0?tls=true'],
+  ])('refuses REDIS_URL %s', (value) => {
+    expect(problemsOf({ ...MINIMAL, REDIS_URL: value })).toEqual([
+      { variable: 'REDIS_URL', message: `REDIS_URL must be a redis:// or rediss:// URL with a host and no query or fragment (actual: '${value}')` },
+    ]);
+  });
+
+  it('hides the Redis password when REDIS_URL is refused', () => {
+    const [problem] = problemsOf({ ...MINIMAL, REDIS_URL: 'redis://:hunter2@redis.internal:6379/0#x' });
+    expect(problem?.message).toContain("(actual: 'redis://:***@redis.internal:6379/0#x')");
+    expect(problem?.message).not.toContain('hunter2');
+  });
+
+  it('refuses an over-long REDIS_KEY_PREFIX', () => {
+    expect(problemsOf({ ...MINIMAL, REDIS_KEY_PREFIX: 'p'.repeat(201) }).map((p) => p.variable)).toEqual(['REDIS_KEY_PREFIX']);
   });
 
   it('reports a missing OpenAI key next to the other problems', () => {
