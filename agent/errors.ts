@@ -32,7 +32,7 @@ export const AgentErrors = {
   ),
   AGENT_ERR_REGISTRY_UNAVAILABLE: createError(
     'AGENT_ERR_REGISTRY_UNAVAILABLE',
-    'Registry store unavailable: %s. Check that Redis at REDIS_URL is running and reachable; the operation may or may not have been applied.',
+    'Registry store unavailable: %s. Check that Redis at REDIS_URL is running and reachable.',
     503,
   ),
   AGENT_ERR_REGISTRY_OPTIONS_INVALID: createError(

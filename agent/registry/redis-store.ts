@@ -91,7 +91,7 @@ const unavailable = (detail: string, cause?: unknown): Error =>
 const invalidData = (detail: string): Error => new AgentErrors.AGENT_ERR_REGISTRY_DATA_INVALID(detail);
 const isAgentError = (error: unknown): boolean =>
   error instanceof AgentErrors.AGENT_ERR_REGISTRY_UNAVAILABLE || error instanceof AgentErrors.AGENT_ERR_REGISTRY_DATA_INVALID;
-const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error)).replace(/\.+$/, '');
 
 function checkPositive(name: string, value: number | undefined, fallback: number): number {
   const resolved = value ?? fallback;
@@ -179,9 +179,14 @@ export function createRegistryRedisClient(url: string, options: { readonly conne
 export async function openRedisRegistryStore(options: OpenRedisRegistryStoreOptions): Promise<RedisRegistryStore> {
   const keyPrefix = checkPrefix(options.keyPrefix ?? DEFAULT_REDIS_KEY_PREFIX);
   const connectTimeoutMs = checkPositive('connectTimeoutMs', options.connectTimeoutMs, DEFAULT_REDIS_CONNECT_TIMEOUT_MS);
+  checkPositive('commandTimeoutMs', options.commandTimeoutMs, DEFAULT_REDIS_COMMAND_TIMEOUT_MS);
   const redis = createRegistryRedisClient(options.url, { connectTimeoutMs });
   const where = redactRedisUrl(options.url);
-  redis.on('error', (error: unknown) => options.logger?.warn({ err: error, redis: where }, 'registry Redis connection error'));
+  let lastError: unknown;
+  redis.on('error', (error: unknown) => {
+    lastError = error;
+    options.logger?.warn({ err: error, redis: where }, 'registry Redis connection error');
+  });
   let timer: TimerHandle | undefined;
   try {
     await Promise.race([
@@ -192,7 +197,8 @@ export async function openRedisRegistryStore(options: OpenRedisRegistryStoreOpti
     ]);
   } catch (error) {
     redis.disconnect();
-    throw unavailable(`cannot connect to ${where}: ${messageOf(error)}`, error);
+    const reason = lastError === undefined ? messageOf(error) : `${messageOf(error)} (${messageOf(lastError)})`;
+    throw unavailable(`cannot connect to ${where}: ${reason}`, lastError ?? error);
   } finally {
     timer?.cancel();
   }
@@ -316,7 +322,9 @@ export class RedisRegistryStore implements RegistryStore {
   async #withTimeout<T>(what: string, operation: Promise<T>): Promise<T> {
     let timer: TimerHandle | undefined;
     const timeout = new Promise<never>((_resolve, reject) => {
-      timer = this.#clock.setTimer(this.#timeoutMs, () => reject(unavailable(`${what} got no reply within ${this.#timeoutMs} ms`)));
+      timer = this.#clock.setTimer(this.#timeoutMs, () =>
+        reject(unavailable(`${what} got no reply within ${this.#timeoutMs} ms (Redis may still apply it; a claimed id is then lost, never handed out twice)`)),
+      );
     });
     try {
       return await Promise.race([operation, timeout]);
