@@ -1,12 +1,13 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { buildAgent } from '../../agent/app.ts';
 import { loadAgentConfig } from '../../agent/config.ts';
-import { createRealDeps, toFastifyLogger } from '../../agent/deps.ts';
+import { createRealDeps, openRegistryStore, toFastifyLogger } from '../../agent/deps.ts';
 import { createSeededIds } from '../../agent/platform/ids.ts';
 import { createRecordingLogger } from '../../agent/platform/logger.ts';
 import { ManualClock } from '../../agent/platform/manual-clock.ts';
 import { createSeededRandom } from '../../agent/platform/random.ts';
 import { MemoryRegistryStore } from '../../agent/registry/memory-store.ts';
+import { RedisRegistryStore } from '../../agent/registry/redis-store.ts';
 import {
   connectSocket,
   eventually,
@@ -19,6 +20,7 @@ import {
   twilioSignature,
   within,
 } from '../support/agent-fakes.ts';
+import { freshKeyPrefix, sharedRedisServer, startRedisServer } from '../support/redis-server.ts';
 
 describe('toFastifyLogger', () => {
   it('turns Fastify-style calls into AgentLogger lines', () => {
@@ -108,5 +110,91 @@ describe('createRealDeps', () => {
       ),
     );
     for (const name of ['conversation', 'stt', 'llm', 'tts', 'tool_call']) expect(names.has(name), name).toBe(true);
+  });
+});
+
+describe('openRegistryStore', () => {
+  it('keeps registrations in memory when REDIS_URL is unset', async () => {
+    const store = await openRegistryStore(loadAgentConfig(TEST_ENV), { clock: new ManualClock() });
+    expect(store).toBeInstanceOf(MemoryRegistryStore);
+  });
+
+  it('fails with AGENT_ERR_REGISTRY_UNAVAILABLE when REDIS_URL does not answer', async () => {
+    const config = loadAgentConfig({ ...TEST_ENV, REDIS_URL: 'redis://127.0.0.1:1' });
+    await expect(openRegistryStore(config, { clock: new ManualClock() })).rejects.toMatchObject({ code: 'AGENT_ERR_REGISTRY_UNAVAILABLE' });
+  });
+});
+
+describe('two agents sharing one Redis', () => {
+  it('see each other\'s registrations: registered on one, counted, refused as duplicate and claimed on the other', async () => {
+    const server = await sharedRedisServer();
+    const config = loadAgentConfig({ ...TEST_ENV, REDIS_URL: server.url, REDIS_KEY_PREFIX: freshKeyPrefix() });
+    // Same wall-clock time, monotonic origins 1,000 s apart (two processes started at different
+    // times): only epoch timestamps are comparable, and with Redis the registry uses those.
+    const agents = await Promise.all(
+      [1, 2].map(async (seed) => {
+        const clock = new ManualClock({ startMs: seed * 1_000_000, epochBaseMs: Date.UTC(2026, 0, 1) - seed * 1_000_000 });
+        const store = await openRegistryStore(config, { clock });
+        expect(store).toBeInstanceOf(RedisRegistryStore);
+        const deps = createRealDeps(config, {
+          clock,
+          random: createSeededRandom(seed),
+          ids: createSeededIds(createSeededRandom(seed + 10)),
+          fetch: (async () => new Response('unexpected', { status: 599 })) as typeof fetch,
+          store,
+          logger: createRecordingLogger(),
+        });
+        const app = buildAgent(config, deps);
+        onTestFinished(async () => {
+          await app.close();
+          await deps.registry.close();
+        });
+        return { app, deps, clock };
+      }),
+    );
+    const [one, two] = agents as [(typeof agents)[number], (typeof agents)[number]];
+    const register = (app: typeof one.app, id: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/register-simulation',
+        headers: { 'content-type': 'application/json', 'x-api-key': TEST_COVAL_KEY },
+        payload: { simulation_output_id: id, from_number: '+15550100001' },
+      });
+
+    expect((await register(one.app, 'sim-shared')).json()).toEqual({ status: 'ok', queued: 1 });
+    expect((await two.app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok', openCalls: 0, pendingRegistrations: 1 });
+    expect((await register(two.app, 'sim-shared')).json()).toEqual({ status: 'ok', queued: 1, duplicate: true });
+    expect(await two.deps.registry.claim({ from: '+15550100001' })).toMatchObject({ status: 'claimed', simulationOutputId: 'sim-shared', matchedBy: 'caller-id', ageMs: 0 });
+    expect((await one.app.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({ pendingRegistrations: 0 });
+  });
+
+  it('answers 503 with the typed error when Redis is gone', async () => {
+    const server = await startRedisServer();
+    const config = loadAgentConfig({ ...TEST_ENV, REDIS_URL: server.url });
+    const clock = new ManualClock();
+    const store = await openRegistryStore(config, { clock });
+    const deps = createRealDeps(config, {
+      clock,
+      random: createSeededRandom(1),
+      ids: createSeededIds(createSeededRandom(2)),
+      fetch: (async () => new Response('unexpected', { status: 599 })) as typeof fetch,
+      store,
+      logger: createRecordingLogger(),
+    });
+    const app = buildAgent(config, deps);
+    onTestFinished(async () => {
+      await app.close();
+      await deps.registry.close();
+    });
+    await server.stop();
+    const response = await app.inject({
+      method: 'POST',
+      url: '/register-simulation',
+      headers: { 'content-type': 'application/json', 'x-api-key': TEST_COVAL_KEY },
+      payload: { simulation_output_id: 'sim-lost' },
+    });
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ code: 'AGENT_ERR_REGISTRY_UNAVAILABLE' });
+    expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(503);
   });
 });

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { EXIT_CONFIG_INVALID, runMain, shutdownAgent, type MainOptions } from '../../agent/main.ts';
 import { createRecordingLogger } from '../../agent/platform/logger.ts';
+import { freshKeyPrefix, sharedRedisServer } from '../support/redis-server.ts';
 import { buildTestAgent, connectSocket, createFakeExporter, probeSocket, TEST_AUTH_TOKEN, TEST_PUBLIC_URL, twilioSignature, within } from '../support/agent-fakes.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -64,6 +66,42 @@ describe('runMain', () => {
     // Let the first shutdown finish so nothing outlives the test.
     ws.terminate();
     await within(running?.stop() ?? Promise.resolve(0), 5_000, 'the first shutdown to finish');
+  });
+});
+
+describe('runMain with REDIS_URL', () => {
+  it('keeps registrations in Redis, reports them on /health and closes the connection on SIGTERM', async () => {
+    const server = await sharedRedisServer();
+    const admin = new Redis(server.url, { connectionName: 'test-admin' });
+    onTestFinished(() => admin.disconnect());
+    const registryConnections = async () => String(await admin.call('CLIENT', 'LIST')).split('\n').filter((line) => line.includes('name=relaysim-registry')).length;
+    const before = await registryConnections();
+    const keyPrefix = freshKeyPrefix();
+    const proc = fakeProcess({
+      PORT: '0', HOST: '127.0.0.1', OPENAI_API_KEY: 'sk-test', LOG_LEVEL: 'silent', SHUTDOWN_GRACE_SECONDS: '1',
+      COVAL_API_KEY: 'coval-key', REDIS_URL: server.url, REDIS_KEY_PREFIX: keyPrefix,
+    });
+    const running = await runMain(proc.options);
+    onTestFinished(() => running?.app.close());
+    expect(await registryConnections()).toBe(before + 1);
+    const registered = await fetch(`http://127.0.0.1:${running?.port}/register-simulation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': 'coval-key' },
+      body: JSON.stringify({ simulation_output_id: 'sim-in-redis' }),
+    });
+    expect(await registered.json()).toEqual({ status: 'ok', queued: 1 });
+    expect(await admin.zrange(`${keyPrefix}{registry}:queue`, '0', '-1')).toEqual(['"sim-in-redis"']);
+    expect(await (await fetch(`http://127.0.0.1:${running?.port}/health`)).json()).toEqual({ status: 'ok', openCalls: 0, pendingRegistrations: 1 });
+
+    proc.handlers.get('SIGTERM')?.();
+    expect(await within(proc.exited, 5_000, 'exit after SIGTERM')).toBe(0);
+    expect(await registryConnections()).toBe(before);
+  });
+
+  it('exits with code 1 when Redis does not answer at start-up', async () => {
+    const proc = fakeProcess({ PORT: '0', HOST: '127.0.0.1', OPENAI_API_KEY: 'sk-test', LOG_LEVEL: 'silent', REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(await runMain(proc.options)).toBeUndefined();
+    expect(proc.codes).toEqual([1]);
   });
 });
 
