@@ -8,7 +8,7 @@ export { buildAgent } from './app.ts';
 export type { AgentApp, AgentControl } from './app.ts';
 export { AGENT_CONFIG_VARIABLES, AgentConfigSchema, loadAgentConfig } from './config.ts';
 export type { AgentConfigVariable, ConfigProblem, ResolvedAgentConfig } from './config.ts';
-export { createRealDeps, MAX_TOOL_ITERATIONS, toFastifyLogger } from './deps.ts';
+export { createRealDeps, MAX_TOOL_ITERATIONS, openRegistryStore, toFastifyLogger } from './deps.ts';
 export type { AgentDeps, CallExporter, CallIo, CallSession, DrainSummary, PlatformDeps, SessionFactory } from './deps.ts';
 export { CUT_CALLS_WAIT_MS, EXIT_CONFIG_INVALID, EXIT_FAILURE, runMain, shutdownAgent } from './main.ts';
 export type { MainOptions, RunningAgent, ShutdownReport, ShutdownTarget } from './main.ts';
@@ -41,6 +41,18 @@ export type { AgentLogger, RecordedLogLine } from './platform/logger.ts';
 export { MAX_NUMBER_LENGTH, MAX_SIMULATION_ID_LENGTH, SimulationRegistry } from './registry/simulation-registry.ts';
 export type { ClaimResult, RegisterInput, RegisterResult, RegistryOptions } from './registry/simulation-registry.ts';
 export { MemoryRegistryStore } from './registry/memory-store.ts';
+export {
+  createRegistryRedisClient,
+  DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
+  DEFAULT_REDIS_CONNECT_TIMEOUT_MS,
+  DEFAULT_REDIS_KEY_PREFIX,
+  KEY_EXPIRY_MARGIN_MS,
+  openRedisRegistryStore,
+  RedisRegistryStore,
+  registryKeys,
+} from './registry/redis-store.ts';
+export type { OpenRedisRegistryStoreOptions, RedisRegistryStoreOptions } from './registry/redis-store.ts';
+export { isRedisUrl, redactRedisUrl } from './registry/redis-url.ts';
 export { CORRELATION_STRATEGIES } from './registry/registry-types.ts';
 export type { AddOutcome, ClaimOutcome, CorrelationStrategy, PendingRegistration, RegistryPolicy, RegistryStore } from './registry/registry-types.ts';
 
