@@ -168,6 +168,17 @@ describe('RedisRegistryStore numbers', () => {
     expect(inRedis[2]).toMatchObject({ status: 'claimed', simulationOutputId: 'a', ageMs: expect.closeTo(1_000.5, 6) });
   });
 
+  it('stamps registrations with epoch time only when asked, and refuses an unknown time base', async () => {
+    const clock = new ManualClock({ startMs: 7, epochBaseMs: 1_000_000 });
+    const stamp = async (timeBase?: 'monotonic' | 'epoch') => {
+      const registry = new SimulationRegistry(await replica(freshKeyPrefix()), clock, { strategy: 'fifo', ttlMs: TTL, capacity: 1, ...(timeBase ? { timeBase } : {}) });
+      const result = await registry.register({ simulationOutputId: 'a' });
+      return result.status === 'registered' ? result.registration.registeredAt : undefined;
+    };
+    expect([await stamp(), await stamp('monotonic'), await stamp('epoch')]).toEqual([7, 7, 1_000_007]);
+    expect(() => new SimulationRegistry(new MemoryRegistryStore(), clock, { strategy: 'fifo', ttlMs: 1, capacity: 1, timeBase: 'wall' as never })).toThrow(RangeError);
+  });
+
   it('remembers at most `capacity` claimed ids, forgetting the oldest claim first', async () => {
     const policy = { ttlMs: TTL, capacity: 2 };
     const outcomes = async (store: RegistryStore) => {
