@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MAX_NUMBER_LENGTH, MAX_SIMULATION_ID_LENGTH } from '../registry/simulation-registry.ts';
+import { MAX_NUMBER_LENGTH, MAX_SIMULATION_ID_LENGTH, type RegisterResult } from '../registry/simulation-registry.ts';
 import { apiKeyMatches } from './api-key.ts';
 import type { RouteContext } from './route-context.ts';
 
@@ -71,11 +71,19 @@ export function registerSimulationRoute(app: FastifyInstance, ctx: RouteContext)
         log.warn({}, 'registration refused: the agent is shutting down');
         return unavailable(reply, 'Shutting down; register with another replica');
       }
-      const result = await ctx.deps.registry.register({
-        simulationOutputId: input.simulation_output_id,
-        fromNumber: input.from_number,
-        toNumber: input.to_number,
-      });
+      let result: RegisterResult;
+      try {
+        result = await ctx.deps.registry.register({
+          simulationOutputId: input.simulation_output_id,
+          fromNumber: input.from_number,
+          toNumber: input.to_number,
+        });
+      } catch (error) {
+        // A shared store (Redis) that is down is an outage, not a bug: Coval should retry.
+        if ((error as { code?: unknown }).code !== 'AGENT_ERR_REGISTRY_UNAVAILABLE') throw error;
+        log.error({ err: error }, 'registration refused: the registry store is unavailable');
+        return unavailable(reply, 'Registry store unavailable; retry later');
+      }
       switch (result.status) {
         case 'registered':
           log.info({ fromNumber: result.registration.fromNumber, toNumber: result.registration.toNumber, queued: result.pending, expired: result.evicted }, 'simulation registered');

@@ -1,4 +1,5 @@
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { AgentErrors } from '../../../agent/errors.ts';
 import { buildTestAgent, TEST_COVAL_KEY } from '../../support/agent-fakes.ts';
 
 async function agent(env: Record<string, string | undefined> = {}) {
@@ -139,5 +140,16 @@ describe('POST /register-simulation', () => {
     const res = await app.inject(register({ simulation_output_id: 'sim-1' }));
     expect(res.statusCode).toBe(503);
     expect(await registry.pending()).toBe(0);
+  });
+
+  it('answers 503 with Retry-After and logs the id when the registry store is unavailable', async () => {
+    const { app, registry, lines } = await agent();
+    registry.register = async () => {
+      throw new AgentErrors.AGENT_ERR_REGISTRY_UNAVAILABLE('redis is down');
+    };
+    const res = await app.inject(register({ simulation_output_id: 'sim-down' }));
+    expect(res.statusCode).toBe(503);
+    expect(res.headers['retry-after']).toBe('5');
+    expect(lines.find((l) => l.msg === 'registration refused: the registry store is unavailable')?.fields.simulationOutputId).toBe('sim-down');
   });
 });
