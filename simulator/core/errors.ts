@@ -104,6 +104,22 @@ export const SimErrors = {
     'The embedded agent module %s is unusable: %s. It must export startEmbeddedAgent({env}) resolving to {baseUrl, close()}.',
     500,
   ),
+  // report (console, JSON, JUnit, HTML reports)
+  SIM_ERR_REPORT_INPUT_INVALID: createError(
+    'SIM_ERR_REPORT_INPUT_INVALID',
+    'Cannot build the run report: %s. Pass the RunRecord and the CheckResults of the same scenario (see docs/reports.md).',
+    500,
+  ),
+  SIM_ERR_REPORT_INVALID: createError(
+    'SIM_ERR_REPORT_INVALID',
+    'Not a usable JSON report: %s. Pass a file written by `relaysim run --json` of this kit version (schema: docs/report.schema.json).',
+    500,
+  ),
+  SIM_ERR_REPORT_WRITE_FAILED: createError(
+    'SIM_ERR_REPORT_WRITE_FAILED',
+    'Cannot write the report to %s: %s. Check that the directory is writable.',
+    500,
+  ),
 } as const;
 
 /** A code from {@link SimErrors}. */
