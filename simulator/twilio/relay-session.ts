@@ -472,7 +472,12 @@ export class RelaySession {
   #arm(waiter: SessionWaiter): void {
     waiter.recheck?.cancel();
     const next = this.#playback.nextChangeAt();
-    if (next === undefined) return;
+    if (next === undefined) {
+      // On a real clock time moves between the failed check and this call: the change the check
+      // missed may just have happened, and no later change would wake the waiter again.
+      if (waiter.check()) this.#drop(waiter);
+      return;
+    }
     waiter.recheck = this.#clock.setTimer(next - this.#clock.now(), () => {
       if (!this.#waiters.includes(waiter)) return;
       if (waiter.check()) this.#drop(waiter);
