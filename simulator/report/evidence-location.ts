@@ -30,6 +30,8 @@ export const anchors = {
   attempt: (s: number, seq: number) => anchorId(`s${s}`, `att${seq}`),
   span: (s: number, spanId: string) => anchorId(`s${s}`, 'span', spanId),
   probe: (s: number, probe: number) => anchorId(`s${s}`, `probe${probe}`),
+  /** A check result's entry in the list of problems (scenario-wide results use `run`). */
+  result: (s: number, checkId: string, call: number | undefined) => anchorId(`s${s}`, 'chk', checkId, call === undefined ? 'run' : `c${call}`),
 } as const;
 
 function asInt(ref: string | number | undefined): number | undefined {

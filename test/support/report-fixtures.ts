@@ -41,7 +41,7 @@ function frameEvidence(record: RunRecord, predicate: (parsed: Record<string, unk
 
 function passing(hostile: boolean, strict: boolean): ScenarioRun {
   const answer = hostile ? `Your appointment ${HOSTILE} is on Wednesday, April 15th.` : 'Your next appointment is on Wednesday, April 15th at 10:30 AM with Dr. Maya Okafor.';
-  const turn: TurnPlan = { prompt: 'When is my next appointment?', promptAt: 3_000, tokens: words(answer), firstTokenMs: 40, interTokenMs: 15, tool: { name: 'lookup_appointment', args: '{"patient_name":"Ana Ruiz"}', result: '{"date":"2026-04-15"}' } };
+  const turn: TurnPlan = { prompt: 'When is my next appointment?', promptAt: 3_000, tokens: words(answer), firstTokenMs: 40, interTokenMs: 15, tool: { name: 'lookup_appointment', args: '{"patient_name":"Ana Ruiz"}', result: '{"error":"calendar timed out"}', failed: true } };
   const base = fixtureRecord({ scenarioId: 'greeting-and-one-question', seed: 1101, turns: [turn], ...(hostile ? { spanExtra: { note: '<img src=x onerror=alert(1)>' }, spanNameSuffix: '</style><b>' } : {}) });
   const record: RunRecord = { ...base, expectations: [{ kind: 'replyContains', expectation: 'reply contains "April 15th"', pass: true, evidence: `reply: ${answer}` }] };
   const spans = record.coval.batches[0]?.spans ?? [];

@@ -2,7 +2,7 @@
  * Hand-made RunRecords for the report tests: one scripted call per record, with the relay frames
  * both ways, the LLM requests with their chunks, the Coval attempts and batches and a realistic
  * Coval span tree (conversation → stt/stt.provider.twilio, llm, tts, tool spans), all on one
- * consistent timeline. Times are run-clock ms; wall clock = run clock + EPOCH_OFFSET_MS.
+ * consistent timeline. Frame `dir` is the fake Twilio's: `out` to the agent, `in` from it. Times are run-clock ms; wall clock = run clock + EPOCH_OFFSET_MS.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -145,13 +145,13 @@ export function fixtureRecord(plan: RecordPlan): RunRecord {
   const scenario = libraryScenario(plan.scenarioId);
   const simulationOutputId = `5d0a1c3e-${hex(plan.seed % 0xffff, 4)}-4a7b-9c1d-2e3f4a5b6c7d`;
   const callSid = `CA${hex(plan.seed, 32)}`;
-  const frames: [number, 'in' | 'out', Record<string, unknown>][] = [[CALL_START + 40, 'in', { type: 'setup', callSid, from: '+15550100101', to: '+15550100999' }]];
+  const frames: [number, 'in' | 'out', Record<string, unknown>][] = [[CALL_START + 40, 'out', { type: 'setup', callSid, from: '+15550100101', to: '+15550100999' }]];
   const requests: LlmRequestRecord[] = [];
   const drafts: SpanDraft[] = [{ name: 'conversation', parent: null, start: CALL_START + 40, end: 0, attributes: {} }];
   const history: { role: string; content: string }[] = [{ role: 'system', content: 'You are the clinic receptionist.' }];
   let t = CALL_START + 40;
   for (const turn of plan.turns) {
-    frames.push([turn.promptAt, 'in', { type: 'prompt', voicePrompt: turn.prompt, lang: 'en-US', last: true }]);
+    frames.push([turn.promptAt, 'out', { type: 'prompt', voicePrompt: turn.prompt, lang: 'en-US', last: true }]);
     const stt = drafts.push({ name: 'stt', parent: 0, start: turn.promptAt - 600, end: turn.promptAt, attributes: { 'stt.transcription': s(turn.prompt), 'stt.confidence': d(0.95), 'metrics.ttfb': d(0.2), 'synthetic.attributes': s('metrics.ttfb,stt.confidence') } }) - 1;
     drafts.push({ name: 'stt.provider.twilio', parent: stt, start: turn.promptAt - 600, end: turn.promptAt, attributes: { 'stt.providerName': s('twilio'), 'stt.confidence': d(0.95), 'metrics.ttfb': d(0.2) } });
     history.push({ role: 'user', content: turn.prompt });
@@ -166,13 +166,13 @@ export function fixtureRecord(plan: RecordPlan): RunRecord {
     requests.push(request);
     const tokenAt = (i: number) => llmAt + turn.firstTokenMs + i * turn.interTokenMs + 1;
     turn.tokens.slice(0, sent).forEach((token, i) => {
-      frames.push([tokenAt(i), 'out', { type: 'text', token, last: i === turn.tokens.length - 1 && turn.interruptAfterTokens === undefined }]);
+      frames.push([tokenAt(i), 'in', { type: 'text', token, last: i === turn.tokens.length - 1 && turn.interruptAfterTokens === undefined }]);
     });
     let heard = turn.tokens.join('');
     if (turn.interruptAfterTokens !== undefined) {
       const at = tokenAt(turn.interruptAfterTokens - 1) + turn.interTokenMs / 2;
       heard = turn.tokens.slice(0, Math.max(1, turn.interruptAfterTokens - 2)).join('');
-      frames.push([at, 'in', { type: 'interrupt', utteranceUntilInterrupt: heard, durationUntilInterruptMs: 1200 }]);
+      frames.push([at, 'out', { type: 'interrupt', utteranceUntilInterrupt: heard, durationUntilInterruptMs: 1200 }]);
     }
     history.push({ role: 'assistant', content: heard });
     const last = tokenAt(sent - 1);
