@@ -120,6 +120,12 @@ export const SimErrors = {
     'Cannot write the report to %s: %s. Check that the directory is writable.',
     500,
   ),
+  // checks (check evaluators)
+  SIM_ERR_CHECK_EVALUATOR_INVALID: createError(
+    'SIM_ERR_CHECK_EVALUATOR_INVALID',
+    'The evaluator of check %s is broken: %s. Every catalogue id needs an evaluator returning verdicts for its own id and the record’s calls (simulator/checks/evaluate-checks.ts).',
+    500,
+  ),
 } as const;
 
 /** A code from {@link SimErrors}. */
