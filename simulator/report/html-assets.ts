@@ -1,4 +1,4 @@
-/* The HTML report's inline stylesheet and script. Both are constants: no recorded data ever goes into them. */
+/* The HTML report's inline stylesheet and script: constants (no recorded data goes into them), free of `<` and `&` so the page stays well-formed XML. */
 import { createHash } from 'node:crypto';
 
 /** The stylesheet (system fonts only; nothing is fetched). */
@@ -73,7 +73,7 @@ export const REPORT_JS = `
 (function () {
   function reveal() {
     var id = decodeURIComponent(location.hash.slice(1));
-    var el = id && document.getElementById(id);
+    var el = id ? document.getElementById(id) : null;
     if (!el) return;
     for (var p = el; p; p = p.parentElement) if (p.tagName === 'DETAILS') p.open = true;
     el.scrollIntoView({ block: 'center' });
