@@ -100,9 +100,9 @@ export function isFailingResult(result: Pick<CheckResult, 'outcome' | 'level'>, 
   return result.outcome === 'missing' && (result.level === 'MUST' || (strict && result.level === 'SHOULD'));
 }
 
-/** A result worth a human's attention short of failing: `warn`, or a `missing` that does not fail. */
+/** A result worth a human's attention short of failing: `warn`, or a `missing` SHOULD check that does not fail. */
 export function isWarningResult(result: Pick<CheckResult, 'outcome' | 'level'>, strict: boolean): boolean {
-  return result.outcome === 'warn' || (result.outcome === 'missing' && !isFailingResult(result, strict));
+  return result.outcome === 'warn' || (result.outcome === 'missing' && result.level === 'SHOULD' && !isFailingResult(result, strict));
 }
 
 /** Every expectation of a record: run-wide ones first, then each call's. */

@@ -161,3 +161,46 @@ describe('writeHtmlReport', () => {
     await expect(writeHtmlReport(report, join(dir, 'index.html'))).rejects.toMatchObject({ code: 'SIM_ERR_REPORT_WRITE_FAILED', message: expect.stringContaining('index.html') });
   });
 });
+
+describe('formatHtmlReport with several calls, stray exports and probes', () => {
+  const sample = sampleRunReport();
+  const s = sample.scenarios[1]!;
+  const [call] = s.record.calls;
+  const second = { ...call!, index: 1, name: 'second-caller', simulationOutputId: 'sim-second', callSid: 'CA2', llmRequestSeqs: [] };
+  const stray = { ...s.record.coval.batches[0]!, seq: 9, simulationId: 'sim-unknown' };
+  const record = {
+    ...s.record,
+    calls: [call!, second],
+    coval: { ...s.record.coval, attempts: [...s.record.coval.attempts, { ...s.record.coval.attempts[0]!, seq: 9, simulationId: null, status: 401, outcome: 'rejected' as const }], batches: [...s.record.coval.batches, stray] },
+    probes: { signatureProbes: true, results: [{ kind: 'webhook-unsigned' as const, result: 'accepted' as const, httpStatus: 200, detail: 'answered 200 <b>' }] },
+  };
+  const results = [
+    ...s.results,
+    { checkId: 'SEC-WEBHOOK-SIGNATURE', level: 'MUST' as const, scenarioId: s.scenario.id, outcome: 'fail' as const, message: 'unsigned webhook accepted', evidence: [{ kind: 'probe' as const, ref: 'webhook-unsigned', summary: 'probe answered 200' }] },
+    { checkId: 'OTLP-HEADERS', level: 'MUST' as const, scenarioId: s.scenario.id, call: 1, outcome: 'fail' as const, message: 'no X-Simulation-Id', evidence: [{ kind: 'attempt' as const, ref: 9, summary: 'attempt #9 without the header' }] },
+  ];
+  const doc = formatHtmlReport({ ...sample, scenarios: [{ ...s, record, results }] });
+  const els = elements(parseHtml(doc));
+  const docIds = els.map((e) => attr(e, 'id')).filter((id): id is string => id !== undefined);
+
+  it('gives each call its own section and keeps ids unique although the stray batch repeats span ids', () => {
+    expect(docIds).toContain(anchors.call(0, 0));
+    expect(docIds).toContain(anchors.call(0, 1));
+    expect(new Set(docIds).size).toBe(docIds.length);
+    const spanRows = els.filter((e) => e.name === 'details' && e.children.some((c) => c.kind === 'element' && c.name === 'summary' && hasClass(c, 'row')));
+    expect(spanRows).toHaveLength(s.record.coval.batches[0]!.spans.length * 2);
+  });
+
+  it('lists exports and spans that belong to no call, and the probes, and links evidence to them', () => {
+    expect(doc).toContain('Export attempts for no call of this scenario');
+    expect(doc).toContain('Spans for no call of this scenario');
+    expect(docIds).toContain(anchors.attempt(0, 9));
+    expect(docIds).toContain(anchors.probe(0, 0));
+    const hrefs = els.map((e) => attr(e, 'href')).filter((h): h is string => h !== undefined);
+    expect(hrefs).toContain(`#${anchors.probe(0, 0)}`);
+    expect(hrefs).toContain(`#${anchors.attempt(0, 9)}`);
+    for (const href of hrefs) expect(docIds).toContain(href.slice(1));
+    expect(els.some((e) => e.name === 'td' && text(e) === 'answered 200 <b>')).toBe(true);
+    expect(text(els.find((e) => attr(e, 'id') === anchors.call(0, 1))!)).toContain('no X-Simulation-Id');
+  });
+});

@@ -47,6 +47,8 @@ describe('isFailingResult', () => {
     expect(isWarningResult(result('missing', 'SHOULD'), false)).toBe(true);
     expect(isWarningResult(result('warn', 'SHOULD'), false)).toBe(true);
     expect(isWarningResult(result('pass'), false)).toBe(false);
+    expect(isWarningResult(result('missing', 'INFO'), false)).toBe(false);
+    expect(isWarningResult(result('missing', 'SHOULD'), true)).toBe(false);
   });
 });
 
