@@ -217,13 +217,25 @@ const interruptStops = perRelayCall('CR-INTERRUPT-STOPS', (record, call, v) => {
   const bad: Evidence[] = [];
   for (const i of interrupts) {
     const graceEnd = i.frame.at + T.interruptGraceMs;
-    // Tokens of the new turn start once the model answers it; anything before that is left over.
-    const next = requests.find((r) => r.receivedAtMs >= i.frame.at);
-    const windowEnd = next ? (next.firstTokenAtMs ?? next.endedAtMs ?? end) : end;
-    const late = tokens.filter((t) => t.frame.at > graceEnd && t.frame.at < windowEnd);
+    // The completion in flight when the caller barged in, and what of it had not been sent yet.
+    const old = requests.filter((r) => r.receivedAtMs <= i.frame.at && llmText(r) !== '').at(-1);
+    const oldText = old ? llmText(old) : '';
+    const sentBefore = old ? tokens.filter((t) => t.frame.at >= (old.firstTokenAtMs ?? old.receivedAtMs) && t.frame.at <= i.frame.at).map((t) => t.token).join('') : '';
+    const unsent = oldText.startsWith(sentBefore) ? oldText.slice(sentBefore.length) : oldText;
+    // Tokens of the new turn start once the model answers it; anything before that is left over,
+    // and afterwards a token is left over when it is unsent text of the old completion only.
+    const later = requests.filter((r) => r.receivedAtMs >= i.frame.at);
+    const newText = later.map(llmText).join('');
+    const firstNew = later[0] ? (later[0].firstTokenAtMs ?? later[0].endedAtMs ?? end) : end;
+    const late = tokens.filter((t) => {
+      if (t.frame.at <= graceEnd) return false;
+      if (t.frame.at < firstNew) return true;
+      const piece = t.token.trim();
+      return piece !== '' && unsent.includes(piece) && !newText.includes(piece);
+    });
     if (late.length > 0) {
       bad.push(
-        evidence('frame', call.index, i.frame.index, `interrupt at ${Math.round(i.frame.at)} ms (cycle ${i.action?.interrupt?.cycle ?? '?'})`),
+        evidence('frame', call.index, i.frame.index, `interrupt at ${Math.round(i.frame.at)} ms (cycle ${i.action?.interrupt?.cycle ?? '?'})${old ? ` of LLM #${old.seq}` : ''}`),
         ...late.slice(0, 3).map((t) => evidence('frame', call.index, t.frame.index, `${ms(t.frame.at - i.frame.at)} after it: token ${quote(t.token)}`)),
       );
     }
@@ -234,6 +246,7 @@ const interruptStops = perRelayCall('CR-INTERRUPT-STOPS', (record, call, v) => {
 
 const interruptHistory = perRelayCall('CR-INTERRUPT-HISTORY', (record, call, v) => {
   const cycles = call.relay?.talkCycles ?? [];
+  if (interruptFrames(call).length === 0) return v.skip(call.index, 'the caller never interrupted');
   const interrupts = interruptFrames(call).filter((i) => {
     const cycle = cycles.find((c) => c.index === i.action?.interrupt?.cycle);
     return cycle === undefined || cycle.kind === 'text';
