@@ -64,7 +64,9 @@ export async function startSpawnedAgent(options: SpawnStartOptions): Promise<Age
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
   let exit: AgentExit | undefined;
   const exited = new Promise<AgentExit>((resolve) => {
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': the shell may die first while the agent it started still holds the
+    // output pipes; the agent is gone only once every process of the group closed them.
+    child.once('close', (code, signal) => {
       exit = { code, signal, atMs: clock.now() };
       resolve(exit);
     });

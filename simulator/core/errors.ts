@@ -99,6 +99,11 @@ export const SimErrors = {
     'The agent under test exited during the run (%s). Its last output is in the RunRecord (agent.process).',
     500,
   ),
+  SIM_ERR_AGENT_UNREACHABLE: createError(
+    'SIM_ERR_AGENT_UNREACHABLE',
+    'The agent under test is unreachable at %s: %s. Check that it is running and listening there.',
+    500,
+  ),
   SIM_ERR_AGENT_MODULE_INVALID: createError(
     'SIM_ERR_AGENT_MODULE_INVALID',
     'The embedded agent module %s is unusable: %s. It must export startEmbeddedAgent({env}) resolving to {baseUrl, close()}.',

@@ -359,6 +359,9 @@ async function drive(ctx: DriveContext): Promise<void> {
     );
     state.webhook = webhook.ok ? { exchange: webhook.exchange, twiml: webhook.twiml } : { exchange: webhook.exchange, failure: webhook.failure };
     event('call-arrived', `${spec.name} (arrival ${position}): voice webhook ${webhook.exchange.response?.status ?? webhook.exchange.error?.kind ?? '?'}`, spec.index);
+    if (!webhook.ok && webhook.failure.kind === 'network') {
+      throw new SimErrors.SIM_ERR_AGENT_UNREACHABLE(`${agent.baseUrl}${agent.paths.webhook}`, webhook.failure.message);
+    }
     if (!webhook.ok) {
       state.steps = skippedSteps(spec, clock.now(), `the voice webhook failed (${webhook.failure.kind})`);
       continue;
