@@ -6,7 +6,7 @@
  */
 import { CHECKS } from '../checks/catalogue.ts';
 import type { CheckResult } from '../checks/check-result.ts';
-import { isFailingResult, isWarningResult, type ReportExpectation, type RunReport, type ScenarioReport } from './run-report.ts';
+import { resultStanding, type ReportExpectation, type ResultStanding, type RunReport, type ScenarioReport } from './run-report.ts';
 import { callName, evidenceText, formatDuration, oneLine } from './report-text.ts';
 
 /** Options of {@link formatConsoleReport}. */
@@ -41,13 +41,15 @@ function byCheck(results: readonly CheckResult[]): CheckResult[][] {
     .map(([, rs]) => [...rs].sort((a, b) => (a.call ?? -1) - (b.call ?? -1)));
 }
 
-function resultLines(s: ScenarioReport, index: number, results: readonly CheckResult[], paint: Paint, strict: boolean): string[] {
+function resultLines(s: ScenarioReport, index: number, results: readonly CheckResult[], paint: Paint, standing: (r: CheckResult) => ResultStanding): string[] {
   const lines: string[] = [];
   for (const group of byCheck(results)) {
     const first = group[0];
     if (!first) continue;
-    const worst = group.some((r) => isFailingResult(r, strict)) ? 'red' : group.some((r) => isWarningResult(r, strict)) ? 'yellow' : 'dim';
-    lines.push(`    ${paint(CODES[worst], first.checkId)} ${paint(CODES.dim, `(${first.level})`)}`);
+    const standings = group.map(standing);
+    const worst = standings.includes('failing') ? 'red' : standings.includes('warning') ? 'yellow' : 'dim';
+    const expected = standings.includes('expected-failure') ? ', expected to fail' : '';
+    lines.push(`    ${paint(CODES[worst], first.checkId)} ${paint(CODES.dim, `(${first.level}${expected})`)}`);
     for (const r of group) {
       const where = r.call === undefined ? '' : `[${callName(s.record, r.call)}] `;
       lines.push(`      ${where}${paint(CODES[RESULT_WORD[r.outcome]], r.outcome)}: ${oneLine(r.message)}`);
@@ -67,21 +69,36 @@ function expectationLines(expectations: readonly ReportExpectation[], s: Scenari
     });
 }
 
+function checkExpectationLines(s: ScenarioReport, paint: Paint, all: boolean): string[] {
+  return s.checkExpectations
+    .filter((e) => all || !e.met)
+    .map((e) => `    expect ${e.checkId} to ${e.expected}: ${e.met ? paint(CODES.green, 'met') : paint(CODES.red, 'not met')} (${oneLine(e.detail)})`);
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 function scenarioLines(report: RunReport, s: ScenarioReport, index: number, o: ConsoleReportOptions, paint: Paint): string[] {
-  const strict = report.options.strict;
+  const standing = (r: CheckResult) => resultStanding(r, s.checkExpectations, report.options.strict);
   const [word, colour] = SCENARIO_WORD[s.outcome];
-  const warnings = s.results.filter((r) => isWarningResult(r, strict));
-  const counts = [`${s.results.length} checks`, ...(warnings.length ? [`${warnings.length} warning${warnings.length === 1 ? '' : 's'}`] : []), formatDuration(s.durationMs)];
+  const warnings = s.results.filter((r) => standing(r) === 'warning');
+  const expected = s.results.filter((r) => standing(r) === 'expected-failure');
+  const counts = [
+    `${s.results.length} checks`,
+    ...(warnings.length ? [plural(warnings.length, 'warning')] : []),
+    ...(expected.length ? [plural(expected.length, 'expected failure')] : []),
+    formatDuration(s.durationMs),
+  ];
   const head = `${paint(CODES[colour], word)} ${paint(CODES.bold, s.scenario.id)} ${paint(CODES.dim, `- ${oneLine(s.scenario.title)} (${counts.join(', ')})`)}`;
   const lines = [head];
   if (s.reason !== undefined) lines.push(`    ${s.outcome === 'error' ? 'error' : 'reason'}: ${oneLine(s.reason)}`);
   const detailed = o.verbose || s.outcome === 'fail' || s.outcome === 'error';
   if (!detailed) {
     if (warnings.length) lines.push(`    ${paint(CODES.yellow, 'warnings')}: ${[...new Set(warnings.map((w) => w.checkId))].join(', ')}`);
+    if (expected.length) lines.push(`    ${paint(CODES.dim, 'expected failures')}: ${[...new Set(expected.map((w) => w.checkId))].join(', ')}`);
     return lines;
   }
-  const shown = o.verbose ? s.results : s.results.filter((r) => isFailingResult(r, strict) || isWarningResult(r, strict));
-  lines.push(...resultLines(s, index, shown, paint, strict), ...expectationLines(s.expectations, s, paint, o.verbose));
+  const shown = o.verbose ? s.results : s.results.filter((r) => standing(r) === 'failing' || standing(r) === 'warning');
+  lines.push(...resultLines(s, index, shown, paint, standing), ...expectationLines(s.expectations, s, paint, o.verbose), ...checkExpectationLines(s, paint, o.verbose));
   if (s.outcome !== 'pass' && s.outcome !== 'skipped') lines.push(`    ${paint(CODES.cyan, 'replay')}: ${s.replay}`);
   return lines;
 }
@@ -102,7 +119,8 @@ export function formatConsoleReport(report: RunReport, options: ConsoleReportOpt
     '',
     `${verdict}: ${sc.passed} passed, ${sc.failed} failed, ${sc.skipped} skipped, ${sc.errored} errored` +
       ` | checks ${o.pass} pass, ${o.warn} warn, ${o.fail} fail, ${o.missing} missing, ${o.skip} skip` +
-      ` | expectations ${summary.expectations.passed} passed, ${summary.expectations.failed} failed`,
+      ` | expectations ${summary.expectations.passed} passed, ${summary.expectations.failed} failed` +
+      (summary.checkExpectations.met + summary.checkExpectations.unmet ? ` | check expectations ${summary.checkExpectations.met} met, ${summary.checkExpectations.unmet} unmet` : ''),
     `seed ${report.seed} | replay: ${report.replay}`,
   );
   return `${lines.join('\n')}\n`;

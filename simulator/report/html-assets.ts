@@ -26,6 +26,7 @@ section.call { border-top: 2px solid var(--line); margin-top: 14px; padding-top:
 section.call h3 { margin: 4px 0; font-size: 15px; }
 .problems { margin: 8px 0; padding: 6px 10px; border-left: 4px solid var(--fail); background: #fff5f5; }
 .problems.warn-only { border-left-color: var(--warn); background: #fffbeb; }
+.problems.info-only { border-left-color: var(--skip); background: var(--panel); }
 .problems h4 { margin: 0 0 4px; font-size: 13px; }
 .problem { margin: 4px 0; } .problem .id { font-weight: 600; }
 .problem ul { margin: 2px 0 2px 18px; padding: 0; }

@@ -16,7 +16,7 @@ import { anchors, locateEvidence } from './evidence-location.ts';
 import { REPORT_CSS, REPORT_JS, scriptHash } from './html-assets.ts';
 import { timelineHtml, waterfallHtml, type Citations } from './html-call.ts';
 import { escapeHtml as h } from './html-escape.ts';
-import { isFailingResult, isWarningResult, type RunReport, type ScenarioReport } from './run-report.ts';
+import { resultStanding, type RunReport, type ScenarioReport } from './run-report.ts';
 import { callName, formatDuration } from './report-text.ts';
 import { spanWaterfall } from './span-waterfall.ts';
 
@@ -32,21 +32,24 @@ function resultHtml(s: ScenarioReport, index: number, r: CheckResult, ids: Reado
   const where = withCall && r.call !== undefined ? ` [${h(callName(s.record, r.call))}]` : '';
   const evidence = r.evidence.length ? `<ul>${r.evidence.map((e) => evidenceHtml(s, index, e, ids)).join('')}</ul>` : '';
   const id = withCall ? '' : ` id="${h(anchors.result(index, r.checkId, r.call))}"`;
-  return `<div class="problem"${id}><span class="chip ${r.outcome}">${r.outcome}</span> <span class="id" title="${h(title)}">${h(r.checkId)}</span>${where} <span class="legend">${r.level}</span> ${h(r.message)}${evidence}</div>`;
+  const expected = s.checkExpectations.some((e) => e.checkId === r.checkId && e.expected === 'fail') ? ' <span class="legend">(expected to fail)</span>' : '';
+  return `<div class="problem"${id}><span class="chip ${r.outcome}">${r.outcome}</span> <span class="id" title="${h(title)}">${h(r.checkId)}</span>${where} <span class="legend">${r.level}</span>${expected} ${h(r.message)}${evidence}</div>`;
 }
 
 function problemsHtml(s: ScenarioReport, index: number, results: readonly CheckResult[], strict: boolean, ids: ReadonlySet<string>, heading: string): string {
-  const failing = results.filter((r) => isFailingResult(r, strict));
-  const warning = results.filter((r) => isWarningResult(r, strict));
-  if (failing.length + warning.length === 0) return '';
-  const cls = failing.length ? 'problems' : 'problems warn-only';
-  return `<div class="${cls}"><h4>${h(heading)}: ${failing.length} failing, ${warning.length} warning</h4>${[...failing, ...warning].map((r) => resultHtml(s, index, r, ids, false)).join('')}</div>`;
+  const of = (standing: string) => results.filter((r) => resultStanding(r, s.checkExpectations, strict) === standing);
+  const [failing, warning, expected] = [of('failing'), of('warning'), of('expected-failure')];
+  if (failing.length + warning.length + expected.length === 0) return '';
+  const cls = failing.length ? 'problems' : warning.length ? 'problems warn-only' : 'problems info-only';
+  const counts = `${failing.length} failing, ${warning.length} warning${expected.length ? `, ${expected.length} failing as the scenario expects` : ''}`;
+  return `<div class="${cls}"><h4>${h(heading)}: ${counts}</h4>${[...failing, ...warning, ...expected].map((r) => resultHtml(s, index, r, ids, false)).join('')}</div>`;
 }
 
 function citations(s: ScenarioReport, index: number, strict: boolean): Citations {
   const out = new Map<string, { checkId: string; outcome: string; anchor: string }[]>();
   for (const r of s.results) {
-    if (!isFailingResult(r, strict) && !isWarningResult(r, strict)) continue;
+    const standing = resultStanding(r, s.checkExpectations, strict);
+    if (standing !== 'failing' && standing !== 'warning') continue;
     for (const e of r.evidence) {
       const target = locateEvidence(s.record, index, e)?.anchor;
       if (target !== undefined) out.set(target, [...(out.get(target) ?? []), { checkId: r.checkId, outcome: r.outcome, anchor: anchors.result(index, r.checkId, r.call) }]);
@@ -95,6 +98,9 @@ function scenarioSection(report: RunReport, s: ScenarioReport, index: number): s
   const expectations = s.expectations.length
     ? `<h4>Expectations</h4><table class="list">${s.expectations.map((e) => `<tr><td><span class="chip ${e.pass ? 'pass' : 'fail'}">${e.pass ? 'pass' : 'fail'}</span></td><td>${e.call === undefined ? '' : `[${h(callName(record, e.call))}] `}${h(e.expectation)}</td><td>${h(e.evidence)}</td></tr>`).join('')}</table>`
     : '';
+  const checkExpectations = s.checkExpectations.length
+    ? `<h4>Check expectations</h4><table class="list">${s.checkExpectations.map((e) => `<tr><td><span class="chip ${e.met ? 'pass' : 'fail'}">${e.met ? 'met' : 'unmet'}</span></td><td>${h(e.checkId)} must ${e.expected}</td><td>${h(e.detail)}</td></tr>`).join('')}</table>`
+    : '';
   const allChecks = s.results.length
     ? `<details><summary>All ${s.results.length} check results</summary>${s.results.map((r) => resultHtml(s, index, r, ids, true)).join('')}</details>`
     : '';
@@ -112,7 +118,7 @@ function scenarioSection(report: RunReport, s: ScenarioReport, index: number): s
   return (
     `<details class="scenario"${open} id="${h(anchors.scenario(index))}"><summary><span class="chip ${s.outcome}">${s.outcome}</span> ${h(s.scenario.id)} <span class="title">— ${h(s.scenario.title)} · ${s.results.length} checks · ${h(formatDuration(s.durationMs))}</span></summary>` +
     `<div class="scenario-body"><dl class="meta">${meta.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>` +
-    `${problemsHtml(s, index, scenarioWide, strict, ids, 'Checks on the whole scenario')}${record.calls.length ? legend : ''}${expectations}${allChecks}${calls.join('')}${others.join('')}</div></details>`
+    `${problemsHtml(s, index, scenarioWide, strict, ids, 'Checks on the whole scenario')}${record.calls.length ? legend : ''}${expectations}${checkExpectations}${allChecks}${calls.join('')}${others.join('')}</div></details>`
   );
 }
 
@@ -123,7 +129,7 @@ export function formatHtmlReport(report: RunReport): string {
   const sc = summary.scenarios;
   const o = summary.byOutcome;
   const rows = report.scenarios.map(
-    (s, i) => `<tr><td><span class="chip ${s.outcome}">${s.outcome}</span></td><td><a href="#${anchors.scenario(i)}">${h(s.scenario.id)}</a></td><td>${h(s.scenario.title)}</td><td>${s.results.filter((r) => isFailingResult(r, report.options.strict)).length} failing</td></tr>`,
+    (s, i) => `<tr><td><span class="chip ${s.outcome}">${s.outcome}</span></td><td><a href="#${anchors.scenario(i)}">${h(s.scenario.id)}</a></td><td>${h(s.scenario.title)}</td><td>${s.results.filter((r) => resultStanding(r, s.checkExpectations, report.options.strict) === 'failing').length} failing</td></tr>`,
   );
   const header =
     `<header class="top"><h1><span class="verdict ${pass ? 'pass' : 'fail'}">${pass ? 'PASSED' : 'FAILED'}</span> ${h(report.kit.name)} ${h(report.kit.version)} run report</h1>` +

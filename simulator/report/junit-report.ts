@@ -3,11 +3,13 @@
  * a `<testcase>` per check per call (`CR-INTERRUPT-STOPS [call-1]`, classname
  * `relaysim.<scenario-id>`) and per expectation. fail → `<failure>` with the evidence; skip →
  * `<skipped/>`; warn → a passing case with `<system-out>`; missing → `<failure type="missing">`
- * when it fails the scenario (see isFailingResult); a scenario that could not run → one `run` case
- * with `<error>` (or `<skipped>`).
+ * when it fails the scenario (see isFailingResult); a failure `expect.failingChecks` asks for → a
+ * passing case with `<system-out>`; `expect.checks`/`failingChecks` → one case each; a scenario
+ * that could not run → one `run` case with `<error>` (or `<skipped>`).
  */
 import type { CheckResult } from '../checks/check-result.ts';
-import { isFailingResult, type ReportExpectation, type RunReport, type ScenarioReport } from './run-report.ts';
+import type { CheckExpectationResult } from '../checks/evaluate-checks.ts';
+import { resultStanding, type ReportExpectation, type RunReport, type ScenarioReport } from './run-report.ts';
 import { callName, evidenceText, resultName } from './report-text.ts';
 
 /** Text safe in XML 1.0 element content: characters XML cannot carry are shown as `\u{…}`. */
@@ -40,7 +42,9 @@ function checkCase(s: ScenarioReport, index: number, r: CheckResult, strict: boo
   const evidence = r.evidence.map((e) => `- ${evidenceText(s.record, index, e)}`);
   const details = [`${r.checkId} (${r.level}) ${r.outcome}: ${r.message}`, ...evidence, `replay: ${s.replay}`].join('\n');
   if (r.outcome === 'skip') return { name, kind: 'skipped', body: `<skipped${attrs({ message: r.message })}/>` };
-  if (isFailingResult(r, strict)) {
+  const standing = resultStanding(r, s.checkExpectations, strict);
+  if (standing === 'expected-failure') return { name, kind: 'pass', body: `<system-out>${xmlText(`EXPECTED FAILURE (expect.failingChecks): ${details}`)}</system-out>` };
+  if (standing === 'failing') {
     return { name, kind: 'failure', body: `<failure${attrs({ message: r.message, type: r.outcome === 'missing' ? 'missing' : r.level })}>${xmlText(details)}</failure>` };
   }
   if (r.outcome === 'pass') return { name, kind: 'pass', body: r.evidence.length ? `<system-out>${xmlText(details)}</system-out>` : '' };
@@ -51,6 +55,13 @@ function expectationCase(s: ScenarioReport, e: ReportExpectation): Case {
   const name = `expect ${e.kind}${e.call === undefined ? '' : ` [${callName(s.record, e.call)}]`}: ${e.expectation}`;
   if (e.pass) return { name, kind: 'pass', body: `<system-out>${xmlText(e.evidence)}</system-out>` };
   return { name, kind: 'failure', body: `<failure${attrs({ message: `${e.expectation} not met`, type: 'expectation' })}>${xmlText(`${e.evidence}\nreplay: ${s.replay}`)}</failure>` };
+}
+
+function checkExpectationCase(s: ScenarioReport, e: CheckExpectationResult): Case {
+  const name = `expect check ${e.checkId} to ${e.expected}`;
+  if (e.met) return { name, kind: 'pass', body: `<system-out>${xmlText(e.detail)}</system-out>` };
+  const message = `${e.checkId} was expected to ${e.expected} (${e.detail})`;
+  return { name, kind: 'failure', body: `<failure${attrs({ message, type: 'check-expectation' })}>${xmlText(`${message}\nreplay: ${s.replay}`)}</failure>` };
 }
 
 function runCase(s: ScenarioReport): Case[] {
@@ -64,7 +75,7 @@ function runCase(s: ScenarioReport): Case[] {
 
 function suite(report: RunReport, s: ScenarioReport, index: number): { xml: string; cases: Case[] } {
   const strict = report.options.strict;
-  const cases = [...runCase(s), ...s.results.map((r) => checkCase(s, index, r, strict)), ...s.expectations.map((e) => expectationCase(s, e))];
+  const cases = [...runCase(s), ...s.results.map((r) => checkCase(s, index, r, strict)), ...s.expectations.map((e) => expectationCase(s, e)), ...s.checkExpectations.map((e) => checkExpectationCase(s, e))];
   const count = (k: Case['kind']) => cases.filter((c) => c.kind === k).length;
   const properties = [
     ['seed', String(s.seed)],

@@ -141,6 +141,10 @@ const ScenarioReport = Type.Object(
     record: RunRecord,
     results: Type.Array(CheckResult),
     expectations: Type.Array(Expectation),
+    checkExpectations: Type.Array(
+      Type.Object({ checkId: Type.String(), expected: lit('pass', 'fail'), met: Type.Boolean(), detail: Type.String() }, closed),
+      { description: "The scenario's expect.checks (must pass) and expect.failingChecks (must fail), judged." },
+    ),
     outcome: lit('pass', 'fail', 'skipped', 'error'),
     reason: Type.Optional(Type.String()),
     durationMs: Type.Number({ minimum: 0 }),
@@ -172,6 +176,7 @@ export const JsonReportSchema = Type.Object(
         byOutcome: Type.Object({ pass: Count, warn: Count, fail: Count, skip: Count, missing: Count }, closed),
         scenarios: Type.Object({ total: Count, passed: Count, failed: Count, skipped: Count, errored: Count }, closed),
         expectations: Type.Object({ passed: Count, failed: Count }, closed),
+        checkExpectations: Type.Object({ met: Count, unmet: Count }, closed),
         exitCode: Type.Union([Type.Literal(0), Type.Literal(1)]),
       },
       closed,

@@ -7,6 +7,7 @@
  * optional field does not change it. The JSON report (docs/report.schema.json) has the same shape.
  */
 import type { CheckOutcome, CheckResult } from '../checks/check-result.ts';
+import { checkExpectations, type CheckExpectationResult } from '../checks/evaluate-checks.ts';
 import { SimErrors } from '../core/errors.ts';
 import { KIT, type AgentMode, type ExpectationResult, type RunRecord } from '../scenario/run-record.ts';
 
@@ -30,6 +31,8 @@ export interface ScenarioReport {
   readonly record: RunRecord;
   readonly results: readonly CheckResult[];
   readonly expectations: readonly ReportExpectation[];
+  /** The scenario's `expect.checks` (must pass) and `expect.failingChecks` (must fail), judged. */
+  readonly checkExpectations: readonly CheckExpectationResult[];
   readonly outcome: ScenarioOutcome;
   /** Why it was skipped or errored (with the error code when there was one). */
   readonly reason?: string;
@@ -43,6 +46,7 @@ export interface RunSummary {
   readonly byOutcome: Readonly<Record<CheckOutcome, number>>;
   readonly scenarios: { readonly total: number; readonly passed: number; readonly failed: number; readonly skipped: number; readonly errored: number };
   readonly expectations: { readonly passed: number; readonly failed: number };
+  readonly checkExpectations: { readonly met: number; readonly unmet: number };
   /** 0 when every scenario passed or was skipped; 1 when any failed or errored. */
   readonly exitCode: 0 | 1;
 }
@@ -105,6 +109,21 @@ export function isWarningResult(result: Pick<CheckResult, 'outcome' | 'level'>, 
   return result.outcome === 'warn' || (result.outcome === 'missing' && result.level === 'SHOULD' && !isFailingResult(result, strict));
 }
 
+/** How a result counts for its scenario. `expected-failure`: it fails or warns, as `expect.failingChecks` says it must. */
+export type ResultStanding = 'failing' | 'warning' | 'expected-failure' | 'ok';
+
+/** How `result` counts, given its scenario's check expectations. */
+export function resultStanding(
+  result: Pick<CheckResult, 'checkId' | 'outcome' | 'level'>,
+  checkExpectationsOfScenario: readonly Pick<CheckExpectationResult, 'checkId' | 'expected'>[],
+  strict: boolean,
+): ResultStanding {
+  const failing = isFailingResult(result, strict);
+  const warning = isWarningResult(result, strict);
+  if ((failing || result.outcome === 'warn') && checkExpectationsOfScenario.some((e) => e.checkId === result.checkId && e.expected === 'fail')) return 'expected-failure';
+  return failing ? 'failing' : warning ? 'warning' : 'ok';
+}
+
 /** Every expectation of a record: run-wide ones first, then each call's. */
 export function expectationsOf(record: RunRecord): ReportExpectation[] {
   return [...record.expectations, ...record.calls.flatMap((c) => c.expectations.map((e) => ({ ...e, call: c.index })))];
@@ -113,13 +132,15 @@ export function expectationsOf(record: RunRecord): ReportExpectation[] {
 /** The scenario's outcome from the run's status, its check results and its expectations. */
 export function scenarioOutcome(
   record: RunRecord,
-  results: readonly Pick<CheckResult, 'outcome' | 'level'>[],
+  results: readonly Pick<CheckResult, 'checkId' | 'outcome' | 'level'>[],
   expectations: readonly Pick<ExpectationResult, 'pass'>[],
+  checkExpectationsOfScenario: readonly Pick<CheckExpectationResult, 'checkId' | 'expected' | 'met'>[],
   strict: boolean,
 ): ScenarioOutcome {
   if (record.outcome.status === 'skipped') return 'skipped';
   if (record.outcome.status === 'error') return 'error';
-  if (results.some((r) => isFailingResult(r, strict)) || expectations.some((e) => !e.pass)) return 'fail';
+  const failing = results.some((r) => resultStanding(r, checkExpectationsOfScenario, strict) === 'failing');
+  if (failing || expectations.some((e) => !e.pass) || checkExpectationsOfScenario.some((e) => !e.met)) return 'fail';
   return 'pass';
 }
 
@@ -142,6 +163,7 @@ function scenarioReport(run: ScenarioRun, strict: boolean): ScenarioReport {
   const badCall = run.results.find((r) => r.call !== undefined && !record.calls.some((c) => c.index === r.call));
   if (badCall) throw new SimErrors.SIM_ERR_REPORT_INPUT_INVALID(`check ${badCall.checkId} names call ${String(badCall.call)}, which scenario '${id}' does not have`);
   const expectations = expectationsOf(record);
+  const checks = record.outcome.status === 'completed' ? checkExpectations(record, run.results) : [];
   const reason = reasonOf(record);
   return {
     scenario: { id, title: record.scenario.title, tags: [...record.scenario.tags], file: record.scenario.file },
@@ -150,7 +172,8 @@ function scenarioReport(run: ScenarioRun, strict: boolean): ScenarioReport {
     record,
     results: run.results,
     expectations,
-    outcome: scenarioOutcome(record, run.results, expectations, strict),
+    checkExpectations: checks,
+    outcome: scenarioOutcome(record, run.results, expectations, checks, strict),
     ...(reason === undefined ? {} : { reason }),
     durationMs: run.durationMs ?? Math.max(0, record.endedAtMs - record.startedAtMs),
   };
@@ -162,12 +185,14 @@ export function summariseScenarios(scenarios: readonly ScenarioReport[]): RunSum
   for (const s of scenarios) for (const r of s.results) byOutcome[r.outcome]++;
   const count = (o: ScenarioOutcome) => scenarios.filter((s) => s.outcome === o).length;
   const all = scenarios.flatMap((s) => s.expectations);
+  const checks = scenarios.flatMap((s) => s.checkExpectations);
   const failed = count('fail');
   const errored = count('error');
   return {
     byOutcome,
     scenarios: { total: scenarios.length, passed: count('pass'), failed, skipped: count('skipped'), errored },
     expectations: { passed: all.filter((e) => e.pass).length, failed: all.filter((e) => !e.pass).length },
+    checkExpectations: { met: checks.filter((e) => e.met).length, unmet: checks.filter((e) => !e.met).length },
     exitCode: failed + errored > 0 ? 1 : 0,
   };
 }

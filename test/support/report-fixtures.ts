@@ -1,6 +1,6 @@
 /**
- * A realistic RunReport for the report tests: four scenarios covering every scenario outcome
- * (pass with a warning, fail, skipped, error), built from hand-made RunRecords and CheckResults
+ * A realistic RunReport for the report tests: five scenarios covering every scenario outcome
+ * (pass with a warning, fail, skipped, error, pass with a failure the scenario expects), built from hand-made RunRecords and CheckResults
  * made with the catalogue's levels. `hostile` puts markup and control characters where an agent
  * controls the text (tokens, span names and attributes, check messages).
  */
@@ -55,7 +55,8 @@ function passing(hostile: boolean, strict: boolean): ScenarioRun {
     v('SEC-WEBHOOK-SIGNATURE', 'skip', 'the agent has no Twilio token configured', [], 'scenario'),
     v('INFO-COVAL-METRICS', 'pass', 'spans feed: latency, ttfb, tool use', [], 'scenario'),
   ];
-  return { record, results: results(record, verdicts, strict) };
+  const listed = record.scenario.expect.checks.filter((id) => !verdicts.some((x) => x.checkId === id)).map((id) => v(id, 'pass', 'as expected'));
+  return { record, results: results(record, [...verdicts, ...listed], strict) };
 }
 
 function failing(hostile: boolean, strict: boolean): ScenarioRun {
@@ -90,6 +91,7 @@ function failing(hostile: boolean, strict: boolean): ScenarioRun {
     ]),
     v('SPAN-CHILDREN-IN-ROOT', 'missing', 'no finalize findings were recorded for the simulation', [{ kind: 'note', summary: 'finalize stage did not run' }]),
     v('CR-DTMF-HANDLED', 'skip', 'the scenario presses no key'),
+    v('SPAN-LLM-PER-TURN', 'pass', 'two llm spans for two completions'),
   ];
   return { record, results: results(record, verdicts, strict) };
 }
@@ -111,11 +113,23 @@ function errored(strict: boolean): ScenarioRun {
   return { record, results: results(record, verdicts, strict) };
 }
 
-/** The sample report (scenarios: pass, fail, skipped, error). */
+function expectedFailure(strict: boolean): ScenarioRun {
+  const turn: TurnPlan = { prompt: 'Is my prescription ready?', promptAt: 2_000, tokens: words('Yes, it is ready for pickup.'), firstTokenMs: 20, interTokenMs: 10 };
+  const record = fixtureRecord({ scenarioId: 'four-callers-out-of-order-without-numbers', seed: 5505, turns: [turn] });
+  const verdicts = [
+    v('COR-REGISTRATION-ACCEPTED', 'pass', 'registration answered 200'),
+    v('COR-NO-ID-REUSE', 'pass', 'no simulation id served two calls', [], 'scenario'),
+    v('OTLP-NO-DUPLICATE-BATCH', 'pass', 'no span was sent twice'),
+    v('COR-OWN-SIMULATION-ID', 'violated', 'the trace was exported under another caller’s simulation id (FIFO without caller numbers)', [{ kind: 'batch', call: 0, ref: 1, summary: 'batch #1 X-Simulation-Id belongs to carla' }]),
+  ];
+  return { record, results: results(record, verdicts, strict) };
+}
+
+/** The sample report (scenarios: pass, fail, skipped, error, pass with an expected failure). */
 export function sampleRunReport(options: SampleReportOptions = {}): RunReport {
   const hostile = options.hostile ?? false;
   const strict = options.strict ?? false;
-  const runs = [passing(hostile, strict), failing(hostile, strict), skipped(), errored(strict)];
+  const runs = [passing(hostile, strict), failing(hostile, strict), skipped(), errored(strict), expectedFailure(strict)];
   const tweaked = hostile ? runs.map((r, i) => (i === 0 ? { ...r, record: { ...r.record, scenario: { ...r.record.scenario, title: `Title ${HOSTILE} & "quotes"` } } } : r)) : runs;
   return buildRunReport({
     startedAtEpochMs: EPOCH_OFFSET_MS + 900,

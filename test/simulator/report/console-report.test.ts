@@ -9,7 +9,7 @@ describe('formatConsoleReport', () => {
   it('prints a passing scenario on one line, with its warning ids below', () => {
     const i = lines.findIndex((l) => l.startsWith('PASS  greeting-and-one-question'));
     expect(i).toBeGreaterThan(0);
-    expect(lines[i]).toContain('(8 checks, 1 warning,');
+    expect(lines[i]).toContain('(16 checks, 1 warning,');
     expect(lines[i + 1]).toBe('    warnings: CR-TOKENS-UNTRIMMED');
     expect(lines[i + 2]).toMatch(/^FAIL /);
   });
@@ -23,9 +23,19 @@ describe('formatConsoleReport', () => {
     expect(block).toContain('        - first token written 50 ms after the request (llm.requests[0].chunks[1])');
     expect(block).toContain('      [call-1] missing: no finalize findings were recorded for the simulation');
     expect(block).toContain('    expect fail: reply contains "Dr. Okafor" (no reply mentions it)');
+    expect(block).toContain('    expect CR-INTERRUPT-STOPS to pass: not met (call 0: fail)');
     expect(block.at(-1)).toBe('    replay: relaysim run --seed 2202 --scenario barge-in-mid-answer');
     // passing checks of a failing scenario stay out unless verbose
     expect(block.join('\n')).not.toContain('CR-INTERRUPT-HISTORY');
+  });
+
+  it('keeps a scenario whose failure its expect.failingChecks asks for on one line, naming the expected failure', () => {
+    const i = lines.findIndex((l) => l.startsWith('PASS  four-callers-out-of-order-without-numbers'));
+    expect(lines[i]).toContain('(4 checks, 1 expected failure,');
+    expect(lines[i + 1]).toBe('    expected failures: COR-OWN-SIMULATION-ID');
+    const verbose = formatConsoleReport(sampleRunReport(), { color: false, verbose: true });
+    expect(verbose).toContain('    COR-OWN-SIMULATION-ID (MUST, expected to fail)');
+    expect(verbose).toContain('    expect COR-OWN-SIMULATION-ID to fail: met (call 0: fail)');
   });
 
   it('shows why a scenario was skipped or errored, and the replay of an errored one', () => {
@@ -37,9 +47,9 @@ describe('formatConsoleReport', () => {
   });
 
   it('ends with the verdict, the counts, the seed and the run replay', () => {
-    expect(lines.at(-2)).toBe('FAILED: 1 passed, 1 failed, 1 skipped, 1 errored | checks 9 pass, 1 warn, 3 fail, 2 missing, 2 skip | expectations 2 passed, 1 failed');
+    expect(lines.at(-2)).toBe('FAILED: 2 passed, 1 failed, 1 skipped, 1 errored | checks 21 pass, 1 warn, 4 fail, 2 missing, 2 skip | expectations 2 passed, 1 failed | check expectations 19 met, 1 unmet');
     expect(lines.at(-1)).toBe('seed 424242 | replay: relaysim run --seed 424242 --agent-embedded');
-    expect(lines[0]).toBe('relaysim 0.1.0 - 4 scenarios, seed 424242, agent embedded agent/embed.ts');
+    expect(lines[0]).toBe('relaysim 0.1.0 - 5 scenarios, seed 424242, agent embedded agent/embed.ts');
   });
 
   it('lists every check and expectation when verbose', () => {

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import { evaluateRecord } from '../../../simulator/checks/evaluate-checks.ts';
 import { REPORT_JS } from '../../../simulator/report/html-assets.ts';
+import { buildRunReport } from '../../../simulator/report/run-report.ts';
 import { anchors, locateEvidence } from '../../../simulator/report/evidence-location.ts';
 import { formatHtmlReport, writeHtmlReport } from '../../../simulator/report/html-report.ts';
 import { parseXml, type XmlElement } from '../../../simulator/twilio/xml.ts';
@@ -138,9 +140,41 @@ describe('formatHtmlReport', () => {
     expect(text(all.find((e) => e.name === 'summary' && attr(e, 'class') === undefined && text(e).includes('greeting-and-one-question'))!)).toContain(`Title ${HOSTILE} & "quotes"`);
   });
 
+  it('lists a failure the scenario expects apart from real failures, and the check expectations', () => {
+    const call = all.find((e) => attr(e, 'id') === anchors.call(4, 0))!;
+    const problems = call.children.find((c): c is XmlElement => c.kind === 'element' && hasClass(c, 'problems'))!;
+    expect(hasClass(problems, 'info-only')).toBe(true);
+    expect(text(problems)).toMatch(/0 failing, 0 warning, 1 failing as the scenario expects.*COR-OWN-SIMULATION-ID.*\(expected to fail\)/s);
+    const scenario = all.find((e) => attr(e, 'id') === anchors.scenario(1))!;
+    expect(text(scenario)).toMatch(/unmetCR-INTERRUPT-STOPS must pass/);
+    // an expected failure cites nothing back
+    expect(all.filter((e) => e.name === 'a' && hasClass(e, 'cite') && (attr(e, 'href') ?? '').startsWith('#s4_'))).toEqual([]);
+  });
+
   it('opens failing and errored scenarios and leaves passing and skipped ones closed', () => {
     const open = report.scenarios.map((_, i) => attr(all.find((e) => attr(e, 'id') === anchors.scenario(i))!, 'open'));
-    expect(open).toEqual([undefined, 'open', undefined, 'open']);
+    expect(open).toEqual([undefined, 'open', undefined, 'open', undefined]);
+  });
+});
+
+describe("formatHtmlReport over the check engine's own results", () => {
+  it('is well-formed and every evidence link it makes resolves', () => {
+    const records = sampleRunReport({ hostile: true }).scenarios.map((x) => x.record);
+    const real = buildRunReport({
+      startedAtEpochMs: 0,
+      endedAtEpochMs: 1,
+      seed: 1,
+      replay: 'relaysim run --seed 1',
+      strict: false,
+      agent: { mode: 'url', target: 'http://127.0.0.1:9' },
+      scenarios: records.map((record) => ({ record, results: evaluateRecord(record) })),
+    });
+    const els = elements(parseHtml(formatHtmlReport(real)));
+    const docIds = els.map((e) => attr(e, 'id')).filter((id): id is string => id !== undefined);
+    expect(new Set(docIds).size).toBe(docIds.length);
+    const hrefs = els.map((e) => attr(e, 'href')).filter((h): h is string => h !== undefined);
+    expect(hrefs.length).toBeGreaterThan(0);
+    for (const href of hrefs) expect(docIds, href).toContain(href.slice(1));
   });
 });
 

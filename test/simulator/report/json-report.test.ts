@@ -2,6 +2,8 @@ import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { formatJsonReport, readJsonReport, toJsonReport } from '../../../simulator/report/json-report.ts';
 import { JsonReportSchema, reportJsonSchema } from '../../../simulator/report/report-schema.ts';
+import { evaluateRecord } from '../../../simulator/checks/evaluate-checks.ts';
+import { buildRunReport } from '../../../simulator/report/run-report.ts';
 import { sampleRunReport } from '../../support/report-fixtures.ts';
 
 const report = sampleRunReport({ hostile: true });
@@ -40,7 +42,23 @@ describe('toJsonReport', () => {
 describe('the JSON report schema', () => {
   it('accepts a real report (parsed back from its text)', () => {
     expect([...Value.Errors(JsonReportSchema, parsed)].map((e) => `${e.path}: ${e.message}`)).toEqual([]);
-    expect(readJsonReport(parsed).scenarios).toHaveLength(4);
+    expect(readJsonReport(parsed).scenarios).toHaveLength(5);
+  });
+
+  it("accepts a report built from the check engine's own results", () => {
+    const records = sampleRunReport().scenarios.map((x) => x.record);
+    const real = buildRunReport({
+      startedAtEpochMs: 0,
+      endedAtEpochMs: 1,
+      seed: 1,
+      replay: 'relaysim run --seed 1',
+      strict: true,
+      agent: { mode: 'url', target: 'http://127.0.0.1:9' },
+      scenarios: records.map((record) => ({ record, results: evaluateRecord(record, { strict: true }) })),
+    });
+    const json: unknown = JSON.parse(formatJsonReport(real));
+    expect([...Value.Errors(JsonReportSchema, json)].map((e) => `${e.path}: ${e.message}`)).toEqual([]);
+    expect(real.summary.byOutcome.pass).toBeGreaterThan(0);
   });
 
   it('refuses reports that break it: wrong version, unknown fields, numeric span times, bad outcomes', () => {

@@ -37,9 +37,12 @@ describe('formatJunitReport', () => {
     expect(Number(attr(root, 'failures'))).toBe(suites.reduce((n, s) => n + Number(attr(s, 'failures')), 0));
   });
 
-  it('has a testcase per check per call plus one per expectation, named and classed after the scenario', () => {
+  it('has a testcase per check per call plus one per expectation and check expectation, named and classed after the scenario', () => {
     const s = report.scenarios[1]!;
-    expect(cases('barge-in-mid-answer')).toHaveLength(s.results.length + s.expectations.length);
+    expect(cases('barge-in-mid-answer')).toHaveLength(s.results.length + s.expectations.length + s.checkExpectations.length);
+    const unmet = child(caseNamed('barge-in-mid-answer', 'expect check CR-INTERRUPT-STOPS to pass'), 'failure')[0];
+    expect(attr(unmet, 'type')).toBe('check-expectation');
+    expect(child(caseNamed('barge-in-mid-answer', 'expect check CR-INTERRUPT-HISTORY to pass'), 'failure')).toHaveLength(0);
     const stops = caseNamed('barge-in-mid-answer', 'CR-INTERRUPT-STOPS [call-1]');
     expect(attr(stops, 'classname')).toBe('relaysim.barge-in-mid-answer');
     const failure = child(stops, 'failure')[0];
@@ -67,6 +70,13 @@ describe('formatJunitReport', () => {
     expect(attr(run, 'type')).toBe('SIM_ERR_AGENT_EXITED');
     expect(child(caseNamed('registration-expired', 'run'), 'skipped')).toHaveLength(1);
     expect(caseNamed('llm-http-500', 'ROB-NEXT-CALL-WORKS')).toBeDefined();
+  });
+
+  it('passes a failure the scenario expects, saying so', () => {
+    const own = caseNamed('four-callers-out-of-order-without-numbers', 'COR-OWN-SIMULATION-ID [ana]');
+    expect(child(own, 'failure')).toHaveLength(0);
+    expect(text(child(own, 'system-out')[0])).toMatch(/^EXPECTED FAILURE \(expect\.failingChecks\): COR-OWN-SIMULATION-ID \(MUST\) fail: /);
+    expect(attr(suite('four-callers-out-of-order-without-numbers'), 'failures')).toBe('0');
   });
 
   it('carries seed and replay as properties of each suite', () => {

@@ -5,6 +5,7 @@ import {
   isFailingResult,
   isWarningResult,
   REPORT_VERSION,
+  resultStanding,
   scenarioOutcome,
   type RunReportInput,
 } from '../../../simulator/report/run-report.ts';
@@ -12,7 +13,9 @@ import { KIT } from '../../../simulator/scenario/run-record.ts';
 import { EPOCH_OFFSET_MS, fixtureRecord } from '../../support/report-record-fixtures.ts';
 import { sampleRunReport } from '../../support/report-fixtures.ts';
 
-const record = fixtureRecord({ scenarioId: 'one-question-no-tools', seed: 7, turns: [{ prompt: 'Hi', promptAt: 2000, tokens: ['Hello ', 'there.'], firstTokenMs: 10, interTokenMs: 5 }] });
+const listed = fixtureRecord({ scenarioId: 'one-question-no-tools', seed: 7, turns: [{ prompt: 'Hi', promptAt: 2000, tokens: ['Hello ', 'there.'], firstTokenMs: 10, interTokenMs: 5 }] });
+// Without the scenario's own `expect.checks`, so these tests control every result.
+const record = { ...listed, scenario: { ...listed.scenario, expect: { ...listed.scenario.expect, checks: [], failingChecks: [] } } };
 
 const result = (outcome: CheckResult['outcome'], level: CheckResult['level'] = 'MUST', over: Partial<CheckResult> = {}): CheckResult => ({
   checkId: 'CR-FRAMES-VALID',
@@ -53,12 +56,24 @@ describe('isFailingResult', () => {
 });
 
 describe('scenarioOutcome', () => {
-  it('takes skipped and error from the run, else fail on a failing result or expectation', () => {
-    expect(scenarioOutcome({ ...record, outcome: { status: 'skipped' } }, [result('fail')], [], false)).toBe('skipped');
-    expect(scenarioOutcome({ ...record, outcome: { status: 'error', code: 'SIM_ERR_AGENT_EXITED' } }, [], [], false)).toBe('error');
-    expect(scenarioOutcome(record, [result('pass'), result('warn', 'SHOULD')], [{ pass: true }], false)).toBe('pass');
-    expect(scenarioOutcome(record, [result('pass')], [{ pass: false }], false)).toBe('fail');
-    expect(scenarioOutcome(record, [result('missing')], [], false)).toBe('fail');
+  it('takes skipped and error from the run, else fail on a failing result, expectation or check expectation', () => {
+    expect(scenarioOutcome({ ...record, outcome: { status: 'skipped' } }, [result('fail')], [], [], false)).toBe('skipped');
+    expect(scenarioOutcome({ ...record, outcome: { status: 'error', code: 'SIM_ERR_AGENT_EXITED' } }, [], [], [], false)).toBe('error');
+    expect(scenarioOutcome(record, [result('pass'), result('warn', 'SHOULD')], [{ pass: true }], [], false)).toBe('pass');
+    expect(scenarioOutcome(record, [result('pass')], [{ pass: false }], [], false)).toBe('fail');
+    expect(scenarioOutcome(record, [result('missing')], [], [], false)).toBe('fail');
+    expect(scenarioOutcome(record, [result('pass')], [], [{ checkId: 'CR-FRAMES-VALID', expected: 'pass', met: false }], false)).toBe('fail');
+  });
+
+  it('does not fail a scenario on a failure its expect.failingChecks asks for', () => {
+    const expected = [{ checkId: 'CR-FRAMES-VALID', expected: 'fail' as const, met: true }];
+    expect(scenarioOutcome(record, [result('fail')], [], expected, false)).toBe('pass');
+    expect(scenarioOutcome(record, [result('fail'), result('fail', 'MUST', { checkId: 'CR-TWIML-VALID' })], [], expected, false)).toBe('fail');
+    expect(resultStanding(result('fail'), expected, false)).toBe('expected-failure');
+    expect(resultStanding(result('warn', 'SHOULD'), expected, false)).toBe('expected-failure');
+    expect(resultStanding(result('pass'), expected, false)).toBe('ok');
+    expect(resultStanding(result('fail'), [], false)).toBe('failing');
+    expect(resultStanding(result('warn', 'SHOULD'), [], false)).toBe('warning');
   });
 });
 
@@ -97,8 +112,13 @@ describe('buildRunReport', () => {
 
   it('counts outcomes over the sample run and exits 1 when a scenario failed or errored', () => {
     const report = sampleRunReport();
-    expect(report.scenarios.map((s) => s.outcome)).toEqual(['pass', 'fail', 'skipped', 'error']);
-    expect(report.summary.scenarios).toEqual({ total: 4, passed: 1, failed: 1, skipped: 1, errored: 1 });
+    expect(report.scenarios.map((s) => s.outcome)).toEqual(['pass', 'fail', 'skipped', 'error', 'pass']);
+    expect(report.summary.scenarios).toEqual({ total: 5, passed: 2, failed: 1, skipped: 1, errored: 1 });
+    const checks = report.scenarios.flatMap((s) => s.checkExpectations);
+    expect(report.summary.checkExpectations).toEqual({ met: checks.filter((e) => e.met).length, unmet: 1 });
+    expect(report.scenarios[1]?.checkExpectations.filter((e) => !e.met).map((e) => e.checkId)).toEqual(['CR-INTERRUPT-STOPS']);
+    expect(report.scenarios[2]?.checkExpectations).toEqual([]);
+    expect(report.scenarios[4]?.checkExpectations).toContainEqual(expect.objectContaining({ checkId: 'COR-OWN-SIMULATION-ID', expected: 'fail', met: true }));
     const all = report.scenarios.flatMap((s) => s.results);
     for (const o of ['pass', 'warn', 'fail', 'skip', 'missing'] as const) expect(report.summary.byOutcome[o]).toBe(all.filter((r) => r.outcome === o).length);
     expect(report.summary.exitCode).toBe(1);
@@ -108,6 +128,14 @@ describe('buildRunReport', () => {
   it('exits 0 when every scenario passed or was skipped', () => {
     const skipped = { ...fixtureRecord({ scenarioId: 'registration-expired', seed: 1, turns: [] }), outcome: { status: 'skipped' as const, reason: 'needs TTL' } };
     expect(buildRunReport(input({ scenarios: [{ record, results: [result('warn', 'SHOULD')] }, { record: skipped, results: [] }] })).summary.exitCode).toBe(0);
+  });
+
+  it("judges the scenario's expect.checks and expect.failingChecks over the results", () => {
+    const report = buildRunReport(input({ scenarios: [{ record: listed, results: [result('pass')] }] }));
+    const [s] = report.scenarios;
+    expect(s?.checkExpectations.find((e) => e.checkId === 'CR-FRAMES-VALID')).toMatchObject({ expected: 'pass', met: true });
+    expect(s?.checkExpectations.find((e) => e.checkId === 'CR-TWIML-VALID')).toMatchObject({ expected: 'pass', met: false, detail: 'no results' });
+    expect(s?.outcome).toBe('fail');
   });
 
   it('refuses results of another scenario, unknown calls, duplicate scenarios, bad seeds, times and replay lines', () => {
