@@ -30,6 +30,7 @@ export const anchors = {
   attempt: (s: number, seq: number) => anchorId(`s${s}`, `att${seq}`),
   span: (s: number, spanId: string) => anchorId(`s${s}`, 'span', spanId),
   probe: (s: number, probe: number) => anchorId(`s${s}`, `probe${probe}`),
+  health: (s: number) => anchorId(`s${s}`, 'health'),
   /** A check result's entry in the list of problems (scenario-wide results use `run`). */
   result: (s: number, checkId: string, call: number | undefined) => anchorId(`s${s}`, 'chk', checkId, call === undefined ? 'run' : `c${call}`),
 } as const;
@@ -104,6 +105,7 @@ export function locateEvidence(record: RunRecord, s: number, e: Evidence): Evide
       return undefined;
     }
     case 'probe': {
+      if (e.ref === 'healthAfter') return record.probes?.healthAfter ? { path: 'probes.healthAfter', anchor: anchors.health(s) } : undefined;
       const results = record.probes?.results ?? [];
       const n = asInt(e.ref);
       const i = n !== undefined ? (n < results.length ? n : -1) : results.findIndex((p) => p.kind === e.ref);

@@ -86,12 +86,17 @@ function scenarioSection(report: RunReport, s: ScenarioReport, index: number): s
   }
   if (strayBatches.length) others.push(`<h4>Spans for no call of this scenario</h4>${waterfallHtml(spanWaterfall(strayBatches), index, ids, cited)}`);
   const probes = record.probes?.results ?? [];
-  if (probes.length) {
+  const health = record.probes?.healthAfter;
+  if (probes.length || health) {
     const rows = probes.map((p, i) => {
       ids.add(anchors.probe(index, i));
       return `<tr id="${h(anchors.probe(index, i))}"><td>${h(p.kind)}</td><td>${h(p.result)}${p.httpStatus === undefined ? '' : ` (${p.httpStatus})`}</td><td>${h(p.detail)}</td></tr>`;
     });
-    others.push(`<h4>Security probes</h4><table class="list">${rows.join('')}</table>`);
+    if (health) {
+      ids.add(anchors.health(index));
+      rows.push(`<tr id="${h(anchors.health(index))}"><td>GET /health after the run</td><td>${health.status ?? 'no answer'}</td><td>${h(health.detail)}</td></tr>`);
+    }
+    others.push(`<h4>Security probes and health</h4><table class="list">${rows.join('')}</table>`);
   }
   const strict = report.options.strict;
   const scenarioWide = s.results.filter((r) => r.call === undefined);

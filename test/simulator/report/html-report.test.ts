@@ -206,11 +206,12 @@ describe('formatHtmlReport with several calls, stray exports and probes', () => 
     ...s.record,
     calls: [call!, second],
     coval: { ...s.record.coval, attempts: [...s.record.coval.attempts, { ...s.record.coval.attempts[0]!, seq: 9, simulationId: null, status: 401, outcome: 'rejected' as const }], batches: [...s.record.coval.batches, stray] },
-    probes: { signatureProbes: true, results: [{ kind: 'webhook-unsigned' as const, result: 'accepted' as const, httpStatus: 200, detail: 'answered 200 <b>' }] },
+    probes: { signatureProbes: true, results: [{ kind: 'webhook-unsigned' as const, result: 'accepted' as const, httpStatus: 200, detail: 'answered 200 <b>' }], healthAfter: { status: null, detail: 'connection refused' } },
   };
   const results = [
     ...s.results,
     { checkId: 'SEC-WEBHOOK-SIGNATURE', level: 'MUST' as const, scenarioId: s.scenario.id, outcome: 'fail' as const, message: 'unsigned webhook accepted', evidence: [{ kind: 'probe' as const, ref: 'webhook-unsigned', summary: 'probe answered 200' }] },
+    { checkId: 'ROB-NEXT-CALL-WORKS', level: 'MUST' as const, scenarioId: s.scenario.id, outcome: 'fail' as const, message: 'agent down', evidence: [{ kind: 'probe' as const, ref: 'healthAfter', summary: 'GET /health failed' }] },
     { checkId: 'OTLP-HEADERS', level: 'MUST' as const, scenarioId: s.scenario.id, call: 1, outcome: 'fail' as const, message: 'no X-Simulation-Id', evidence: [{ kind: 'attempt' as const, ref: 9, summary: 'attempt #9 without the header' }] },
   ];
   const doc = formatHtmlReport({ ...sample, scenarios: [{ ...s, record, results }] });
@@ -232,6 +233,7 @@ describe('formatHtmlReport with several calls, stray exports and probes', () => 
     expect(docIds).toContain(anchors.probe(0, 0));
     const hrefs = els.map((e) => attr(e, 'href')).filter((h): h is string => h !== undefined);
     expect(hrefs).toContain(`#${anchors.probe(0, 0)}`);
+    expect(hrefs).toContain(`#${anchors.health(0)}`);
     expect(hrefs).toContain(`#${anchors.attempt(0, 9)}`);
     for (const href of hrefs) expect(docIds).toContain(href.slice(1));
     expect(els.some((e) => e.name === 'td' && text(e) === 'answered 200 <b>')).toBe(true);
