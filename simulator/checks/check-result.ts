@@ -45,10 +45,11 @@ export interface CheckResult {
 export function applyLevel(verdict: CheckVerdict, scenarioId: string, strict: boolean): CheckResult {
   const definition = CHECKS_BY_ID.get(verdict.checkId);
   if (!definition) throw new Error(`applyLevel: unknown check id '${verdict.checkId}' (not in the catalogue)`);
+  // INFO checks report; they never fail a run, not even under --strict.
   const outcome: CheckOutcome =
-    verdict.verdict === 'violated'
-      ? definition.level === 'MUST' || strict ? 'fail' : 'warn'
-      : verdict.verdict;
+    verdict.verdict !== 'violated' ? verdict.verdict
+    : definition.level === 'MUST' || (strict && definition.level === 'SHOULD') ? 'fail'
+    : 'warn';
   return {
     checkId: verdict.checkId,
     level: definition.level,
