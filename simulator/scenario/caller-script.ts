@@ -22,6 +22,15 @@ interface StepOutcome {
 }
 
 
+/**
+ * Sleeps until the clock reads at least `at`. A system-clock timer can fire a fraction of a
+ * millisecond early, and a barge-in at a playback offset must never be early: the words heard
+ * would change with it.
+ */
+async function sleepUntil(clock: Clock, at: number): Promise<void> {
+  for (let left = at - clock.now(); left > 0; left = at - clock.now()) await sleep(clock, left);
+}
+
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -149,8 +158,7 @@ export async function playCallerScript(options: CallerScriptOptions): Promise<St
       }
       cycle = greeting.index;
       const startedAt = greeting.startedAt ?? clock.now();
-      const wait = startedAt + (step.trigger.kind === 'afterPlaybackMs' ? step.trigger.ms : 0) - clock.now();
-      if (wait > 0) await sleep(clock, wait);
+      await sleepUntil(clock, startedAt + (step.trigger.kind === 'afterPlaybackMs' ? step.trigger.ms : 0));
     } else if (step.trigger.kind === 'afterTokens') {
       const tokens = step.trigger.tokens;
       await waitForSession(
@@ -167,8 +175,7 @@ export async function playCallerScript(options: CallerScriptOptions): Promise<St
     } else {
       const audio = await session.waitForAudio({ timeoutMs: step.timeoutMs, fromCycle: mark });
       cycle = audio.index;
-      const wait = (audio.startedAt ?? clock.now()) + step.trigger.ms - clock.now();
-      if (wait > 0) await sleep(clock, wait);
+      await sleepUntil(clock, (audio.startedAt ?? clock.now()) + step.trigger.ms);
     }
     mark = session.cycleCount;
     const done = act(() => session.bargeIn(step.say.text, sayOptions(step.say)));

@@ -61,6 +61,9 @@ export const DEFAULT_RUNNER_TIMEOUTS: RunnerTimeouts = Object.freeze({
   noExportWindowMs: 200,
 });
 
+/** How long an unreachable agent gets to report its exit before it counts as unreachable. */
+const EXIT_GRACE_MS = 500;
+
 /** The called number of every simulated call unless the scenario names one. */
 export const DEFAULT_AGENT_NUMBER = '+15550100999';
 
@@ -360,6 +363,9 @@ async function drive(ctx: DriveContext): Promise<void> {
     state.webhook = webhook.ok ? { exchange: webhook.exchange, twiml: webhook.twiml } : { exchange: webhook.exchange, failure: webhook.failure };
     event('call-arrived', `${spec.name} (arrival ${position}): voice webhook ${webhook.exchange.response?.status ?? webhook.exchange.error?.kind ?? '?'}`, spec.index);
     if (!webhook.ok && webhook.failure.kind === 'network') {
+      // A dying process drops its connections before its exit is reported: prefer the exit.
+      const exit = await Promise.race([agent.exited, sleep(clock, EXIT_GRACE_MS).then(() => undefined)]);
+      if (exit !== undefined) throw new AgentExitedSignal(`the agent exited (code ${exit.code}, signal ${exit.signal})`);
       throw new SimErrors.SIM_ERR_AGENT_UNREACHABLE(`${agent.baseUrl}${agent.paths.webhook}`, webhook.failure.message);
     }
     if (!webhook.ok) {

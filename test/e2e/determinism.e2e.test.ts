@@ -18,7 +18,9 @@ describe('determinism of runs against the embedded reference agent', () => {
 
   it.each(SCENARIOS)('%s: two runs with the same seed give equal normalised records', async (id) => {
     const scenario = await loadScenarioFile(`${ROOT}scenarios/${id}.yaml`);
-    const [first, second] = await Promise.all([runScenario(scenario, { seed: 11, target }), runScenario(scenario, { seed: 11, target })]);
+    // One after the other: timing noise from a busy machine is what normalisation cannot remove.
+    const first = await runScenario(scenario, { seed: 11, target });
+    const second = await runScenario(scenario, { seed: 11, target });
     expect(first.outcome.status).toBe('completed');
     expect(first.agent.instance?.id).not.toBe(second.agent.instance?.id);
     expect(normaliseRecord(second)).toEqual(normaliseRecord(first));
