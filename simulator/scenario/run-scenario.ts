@@ -238,6 +238,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   }
   event('run-end', `outcome ${outcome.status}`);
 
+  const relayUrl = states.map((s) => (s.webhook?.twiml as { relay?: { url?: string } } | undefined)?.relay?.url).find((u) => u !== undefined);
+  if (relayUrl !== undefined && URL.canParse(relayUrl)) agentRecord = { ...agentRecord, paths: { ...agentRecord.paths, ws: new URL(relayUrl).pathname } };
   const calls: CallRecord[] = states.map((state) => callRecordOf(state));
   const attribution = attributeLlmRequests(calls, llmRequests);
   const base: RunRecord = {

@@ -88,6 +88,7 @@ describe('runScenario', () => {
     expect(a?.export.status).toBe('received');
     expect(record.coval.batches.map((batch) => batch.simulationId).sort()).toEqual([a?.simulationOutputId, b?.simulationOutputId].sort());
     expect(record.replay).toBe('relaysim run two-calls.yaml --seed 3');
+    expect(record.agent.paths).toEqual({ webhook: '/webhook', register: '/register-simulation', ws: '/ws' });
   }, 30_000);
 
   it('a url target skips a scenario that needs an agent env', async () => {
