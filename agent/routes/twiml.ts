@@ -11,11 +11,15 @@ export interface ConnectRelayTwiml {
 
 /**
  * The answer to an incoming call: hand it to ConversationRelay (conversationrelay.md §4), e.g.
- * `<Response><Connect action="…/connect-action"><ConversationRelay url="wss://…/ws" welcomeGreeting="…"/></Connect></Response>`.
+ * `<Response><Connect action="…/connect-action"><ConversationRelay url="wss://…/ws" welcomeGreeting="…" dtmfDetection="true"/></Connect></Response>`.
+ * Key presses are switched on because the session turns each `dtmf` into a user turn (§1.3: Twilio
+ * sends `dtmf` frames only with `dtmfDetection="true"`).
  */
 export function connectRelayTwiml(input: ConnectRelayTwiml): string {
   const response = new twilio.twiml.VoiceResponse();
-  response.connect({ action: input.actionUrl }).conversationRelay({ url: input.relayUrl, welcomeGreeting: input.welcomeGreeting });
+  response
+    .connect({ action: input.actionUrl })
+    .conversationRelay({ url: input.relayUrl, welcomeGreeting: input.welcomeGreeting, dtmfDetection: true });
   return response.toString();
 }
 

@@ -37,7 +37,7 @@ describe('POST /webhook', () => {
     expect(res.headers['content-type']).toMatch(/^text\/xml/);
     expect(res.body).toBe(
       '<?xml version="1.0" encoding="UTF-8"?><Response><Connect action="https://agent.example.com/connect-action">' +
-        '<ConversationRelay url="wss://agent.example.com/ws" welcomeGreeting="Hello! How can I help you today?"/></Connect></Response>',
+        '<ConversationRelay url="wss://agent.example.com/ws" welcomeGreeting="Hello! How can I help you today?" dtmfDetection="true"/></Connect></Response>',
     );
   });
 
