@@ -309,7 +309,15 @@ const partialNoTurn = perRelayCall('CR-PARTIAL-NO-TURN', (record, call, v) => {
 
 const dtmfHandled = perRelayCall('CR-DTMF-HANDLED', (record, call, v) => {
   const presses = dtmfFrames(call);
-  if (presses.length === 0) return v.skip(call.index, 'no key was pressed (or dtmfDetection is off)');
+  const unheard = (call.relay?.callerActions ?? []).filter((a) => a.outcome === 'dtmf-detection-off');
+  if (unheard.length > 0) {
+    return v.violated(
+      call.index,
+      `the caller pressed ${unheard.length} key(s) but the TwiML leaves dtmfDetection off, so Twilio never reported them`,
+      unheard.map((a) => evidence('note', call.index, undefined, `key ${a.digit ?? '?'} pressed at ${Math.round(a.at)} ms: dtmf-detection-off`)),
+    );
+  }
+  if (presses.length === 0) return v.skip(call.index, 'no key was pressed');
   const requests = callLlmRequests(record, call);
   const prompts = finalPrompts(call);
   const bad: Evidence[] = [];

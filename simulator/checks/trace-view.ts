@@ -194,23 +194,48 @@ export function callTrace(record: RunRecord, call: CallRecord): CallTrace {
   return { kind: 'absent', verdict: 'missing', reason: `no export for ${call.simulationOutputId} was stored (${attempts.length} attempt(s), none accepted)` };
 }
 
-/** Each LLM request paired with the llm span that started nearest to it. */
+/**
+ * Each LLM request paired with an llm span, keeping both in time order (an order-preserving
+ * alignment that pairs as many as possible and, among those, minimises the start-time gaps).
+ * Order, not nearest start, decides: the agent's clock and the run clock may differ by more than
+ * the gap between two quick completions.
+ */
 export function pairLlmSpans(record: RunRecord, requests: readonly LlmRequestRecord[], llms: readonly TraceSpan[]): { request: LlmRequestRecord; span: TraceSpan }[] {
-  const free = [...llms];
-  const out: { request: LlmRequestRecord; span: TraceSpan }[] = [];
-  for (const request of requests) {
-    let best = -1;
-    let bestGap = Number.POSITIVE_INFINITY;
-    free.forEach((s, k) => {
-      const gap = Math.abs(spanStartRunMs(record, s) - request.receivedAtMs);
-      if (gap < bestGap) {
-        best = k;
-        bestGap = gap;
-      }
-    });
-    if (best < 0) break;
-    out.push({ request, span: free.splice(best, 1)[0] as TraceSpan });
+  const reqs = [...requests].sort((a, b) => a.receivedAtMs - b.receivedAtMs);
+  const spans = [...llms].sort((a, b) => (BigInt(a.startNs) < BigInt(b.startNs) ? -1 : BigInt(a.startNs) > BigInt(b.startNs) ? 1 : 0));
+  const n = reqs.length;
+  const m = spans.length;
+  const unpaired = 1e12;
+  const cost: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(Number.POSITIVE_INFINITY));
+  const move: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  (cost[0] as number[])[0] = 0;
+  for (let i = 0; i <= n; i++) {
+    for (let j = 0; j <= m; j++) {
+      const here = (cost[i] as number[])[j] as number;
+      if (here === Number.POSITIVE_INFINITY) continue;
+      const relax = (a: number, b: number, c: number, how: number) => {
+        const row = cost[a] as number[];
+        if (c < (row[b] as number)) {
+          row[b] = c;
+          (move[a] as number[])[b] = how;
+        }
+      };
+      if (i < n && j < m) relax(i + 1, j + 1, here + Math.abs(spanStartRunMs(record, spans[j] as TraceSpan) - (reqs[i] as LlmRequestRecord).receivedAtMs), 1);
+      if (j < m) relax(i, j + 1, here, 2);
+      if (i < n) relax(i + 1, j, here + unpaired, 3);
+    }
   }
-  return out;
+  const out: { request: LlmRequestRecord; span: TraceSpan }[] = [];
+  let i = n;
+  let j = m;
+  while (i > 0 || j > 0) {
+    const how = (move[i] as number[])[j];
+    if (how === 1) {
+      out.push({ request: reqs[i - 1] as LlmRequestRecord, span: spans[j - 1] as TraceSpan });
+      i--;
+      j--;
+    } else if (how === 2) j--;
+    else i--;
+  }
+  return out.reverse();
 }
-

@@ -207,3 +207,12 @@ describe('CR-NO-SPEECH-BEFORE-CALLER', () => {
     expect(rawOf('CR-NO-SPEECH-BEFORE-CALLER', recordWith(() => {}), 'scenario')).toBe('skip');
   });
 });
+
+describe('CR-DTMF-HANDLED', () => {
+  it('fails a key press Twilio never reported because the TwiML leaves dtmfDetection off', () => {
+    const r = recordWith((x) => {
+      call0(x).relay?.callerActions.push({ kind: 'pressDigit', at: 1500, digit: '1', outcome: 'dtmf-detection-off', frames: [] });
+    });
+    expect(verdictOf('CR-DTMF-HANDLED', r).message).toContain('dtmfDetection off');
+  });
+});

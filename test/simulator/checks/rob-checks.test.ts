@@ -1,41 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { answerLlm, spanNamed } from '../../support/run-record-builder.ts';
+import { answerLlm } from '../../support/run-record-builder.ts';
 import { call0, llmFailedAndApologised, noExport, retriedAfter503 } from './check-cases.ts';
 import { rawOf, recordWith, verdictOf } from './check-test-kit.ts';
-
-describe('SEC checks', () => {
-  it('skip the signature checks when the runner has no Twilio token for the agent', () => {
-    const r = recordWith((x) => {
-      x.agent.signing.twilioAuthToken = false;
-    });
-    expect(rawOf('SEC-WEBHOOK-SIGNATURE', r, 'scenario')).toBe('skip');
-    expect(rawOf('SEC-HANDSHAKE-SIGNATURE', r, 'scenario')).toBe('skip');
-    expect(rawOf('SEC-REGISTRATION-KEY', r, 'scenario')).toBe('pass');
-  });
-
-  it('skip when the record carries no probes, and judge a scenario’s own wrongly signed call', () => {
-    const r = recordWith((x) => {
-      delete x.probes;
-    });
-    expect(rawOf('SEC-WEBHOOK-SIGNATURE', r, 'scenario')).toBe('skip');
-    const signedWrong = recordWith((x) => {
-      delete x.probes;
-      x.scenario.twilio.signWebhook = 'wrong';
-    });
-    expect(rawOf('SEC-WEBHOOK-SIGNATURE', signedWrong, 'scenario')).toBe('violated');
-    expect(rawOf('SEC-HANDSHAKE-SIGNATURE', signedWrong, 'scenario')).toBe('violated');
-  });
-
-  it('count a scenario registration with a wrong key that was refused', () => {
-    const r = recordWith((x) => {
-      delete x.probes;
-      const reg = call0(x).registration;
-      reg.apiKey = 'wrong';
-      for (const d of reg.dials) d.status = 401;
-    });
-    expect(verdictOf('SEC-REGISTRATION-KEY', r, 'scenario').message).toBe('1 bad request(s) refused');
-  });
-});
 
 describe('ROB-LLM-ERROR-SPOKEN', () => {
   it('fails silence after the failure', () => {
@@ -115,15 +81,5 @@ describe('ROB-SURVIVES-BAD-FRAMES and ROB-NEXT-CALL-WORKS', () => {
       if (x.probes) delete x.probes.healthAfter;
     });
     expect(rawOf('ROB-NEXT-CALL-WORKS', noProbe, 'scenario')).toBe('skip');
-  });
-});
-
-describe('INFO-COVAL-METRICS', () => {
-  it('lists what is not fed', () => {
-    const r = recordWith((x) => {
-      delete spanNamed(x, 'llm').attributes['gen_ai.usage.input_tokens'];
-      delete spanNamed(x, 'stt').attributes['stt.transcription'];
-    });
-    expect(verdictOf('INFO-COVAL-METRICS', r).message).toBe('feeds: LLM TTFB, STT TTFB and TTS TTFB; not fed: LLM token usage, STT WER and Tool call count');
   });
 });
