@@ -95,6 +95,17 @@ describe('SPAN-LLM-TTFB-REAL', () => {
 });
 
 describe('SPAN-LLM-FINISH-REASON', () => {
+  it('pairs llm spans with requests in time order even when the agent’s clock runs behind', () => {
+    const r = recordWith((x) => {
+      addToolRound(x);
+      for (const s of x.coval.batches[0]?.spans ?? []) {
+        s.startNs = (BigInt(s.startNs) - 30_000_000n).toString();
+        s.endNs = (BigInt(s.endNs) - 30_000_000n).toString();
+      }
+    });
+    expect(rawOf('SPAN-LLM-FINISH-REASON', r)).toBe('pass');
+  });
+
   it('fails an absent finish reason when the LLM sent one', () => {
     const r = recordWith((x) => {
       delete spanNamed(x, 'llm').attributes['llm.finish_reason'];
