@@ -25,11 +25,11 @@ function badRequest(reply: FastifyReply, message: string): FastifyReply {
   return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message });
 }
 
-function unavailable(reply: FastifyReply, message: string): FastifyReply {
+function unavailable(reply: FastifyReply, message: string, code?: string): FastifyReply {
   return reply
     .code(503)
     .header('retry-after', String(REGISTER_RETRY_AFTER_SECONDS))
-    .send({ statusCode: 503, error: 'Service Unavailable', message });
+    .send({ statusCode: 503, error: 'Service Unavailable', message, ...(code === undefined ? {} : { code }) });
 }
 
 /**
@@ -82,7 +82,7 @@ export function registerSimulationRoute(app: FastifyInstance, ctx: RouteContext)
         // A shared store (Redis) that is down is an outage, not a bug: Coval should retry.
         if ((error as { code?: unknown }).code !== 'AGENT_ERR_REGISTRY_UNAVAILABLE') throw error;
         log.error({ err: error }, 'registration refused: the registry store is unavailable');
-        return unavailable(reply, 'Registry store unavailable; retry later');
+        return unavailable(reply, 'Registry store unavailable; retry later', 'AGENT_ERR_REGISTRY_UNAVAILABLE');
       }
       switch (result.status) {
         case 'registered':
