@@ -2,12 +2,12 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { buildAgent } from './app.ts';
 import { loadAgentConfig, type ResolvedAgentConfig } from './config.ts';
-import { createRealDeps } from './deps.ts';
+import { createRealDeps, openRegistryStore } from './deps.ts';
 import { CUT_CALLS_WAIT_MS, shutdownAgent } from './main.ts';
 import { systemClock } from './platform/clock.ts';
 import { cryptoIds } from './platform/ids.ts';
+import type { AgentLogger } from './platform/logger.ts';
 import { cryptoRandom } from './platform/random.ts';
-import { MemoryRegistryStore } from './registry/memory-store.ts';
 
 /**
  * The reference agent started inside another program (the simulator's embedded target, tests).
@@ -36,9 +36,9 @@ export interface EmbeddedAgent {
 }
 
 /**
- * Starts the reference agent in this process with real sockets and the system clock. `HOST`
- * defaults to 127.0.0.1 and `PORT` to 0 (a free port) unless `env` sets them; logs are kept in
- * memory instead of stdout. Throws AGENT_ERR_CONFIG_INVALID for a bad environment.
+ * Starts the reference agent in this process with real sockets and the system clock; the registry
+ * is in memory, or in Redis when `REDIS_URL` is set. `HOST` defaults to 127.0.0.1 and `PORT` to 0
+ * (a free port) unless `env` sets them; logs are kept in memory instead of stdout. Throws AGENT_ERR_CONFIG_INVALID for a bad environment.
  */
 export async function startEmbeddedAgent(options: EmbeddedAgentOptions): Promise<EmbeddedAgent> {
   const config = loadAgentConfig({ HOST: '127.0.0.1', PORT: '0', ...options.env });
@@ -53,16 +53,23 @@ export async function startEmbeddedAgent(options: EmbeddedAgentOptions): Promise
       },
     },
   );
+  // REDIS_URL is honoured as by agent/main.ts, so embedded replicas can share one registry.
+  const store = await openRegistryStore(config, { clock: systemClock, logger: logger as AgentLogger });
   const deps = createRealDeps(config, {
     clock: systemClock,
     random: cryptoRandom,
     ids: cryptoIds,
     fetch: globalThis.fetch,
-    store: new MemoryRegistryStore(),
+    store,
     logger,
   });
   const app = buildAgent(config, deps);
-  await app.listen({ port: config.port, host: config.host });
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await deps.registry.close().catch(() => {});
+    throw error;
+  }
   const port = (app.server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   let closing: Promise<void> | undefined;

@@ -131,6 +131,17 @@ export const SimErrors = {
     'The evaluator of check %s is broken: %s. Every catalogue id needs an evaluator returning verdicts for its own id and the record’s calls (simulator/checks/evaluate-checks.ts).',
     500,
   ),
+  // race (relaysim race)
+  SIM_ERR_RACE_OPTIONS_INVALID: createError(
+    'SIM_ERR_RACE_OPTIONS_INVALID',
+    'Invalid race options: %s (see docs/race.md)',
+    500,
+  ),
+  SIM_ERR_RACE_REDIS_FAILED: createError(
+    'SIM_ERR_RACE_REDIS_FAILED',
+    'Cannot start a local redis-server for the race: %s. Install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or pass --redis-url.',
+    500,
+  ),
 } as const;
 
 /** A code from {@link SimErrors}. */
