@@ -17,13 +17,18 @@ export interface VerdictKit {
   of(verdict: RawVerdict, call: number | undefined, message: string, evidence?: readonly Evidence[]): CheckVerdict;
 }
 
+/** Reports show messages and summaries on one line. */
+function oneLine(text: string): string {
+  return text.replace(/\s*[\r\n]+\s*/g, ' ');
+}
+
 /** The verdict constructors for `checkId`. */
 export function verdictsFor(checkId: string): VerdictKit {
   const of = (verdict: RawVerdict, call: number | undefined, message: string, evidence: readonly Evidence[] = []): CheckVerdict => ({
     checkId,
     ...(call === undefined ? {} : { call }),
     verdict,
-    message,
+    message: oneLine(message),
     evidence,
   });
   return {
@@ -45,7 +50,7 @@ export function quote(text: string): string {
 
 /** One piece of evidence. */
 export function evidence(kind: Evidence['kind'], call: number | undefined, ref: string | number | undefined, summary: string): Evidence {
-  return { kind, ...(call === undefined ? {} : { call }), ...(ref === undefined ? {} : { ref }), summary };
+  return { kind, ...(call === undefined ? {} : { call }), ...(ref === undefined ? {} : { ref }), summary: oneLine(summary) };
 }
 
 /** A note (no pointer), e.g. a computed bound. */

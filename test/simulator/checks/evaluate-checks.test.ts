@@ -177,3 +177,18 @@ describe('checkExpectations', () => {
 function spanWithWrongTranscript(record: MutableRecord): void {
   (CASES['SPAN-STT-PER-PROMPT']?.violate as Mutation)(record);
 }
+
+describe('evidence', () => {
+  it('keeps summaries on one line even for frames that carry newlines', () => {
+    const record = buildRunRecord();
+    const f = record.calls[0]?.relay?.frames[2];
+    if (f) {
+      f.raw = '{"type":"text",\n"token":"It\'s"}';
+      f.parsed = { type: 'text', token: "It's", last: false };
+    }
+    const results = evaluateRecord(frozen(record));
+    const untrimmed = results.find((r) => r.checkId === 'CR-TOKENS-UNTRIMMED');
+    expect(untrimmed?.outcome).toBe('warn');
+    for (const r of results) for (const e of r.evidence) expect(e.summary).not.toMatch(/[\r\n]/);
+  });
+});
