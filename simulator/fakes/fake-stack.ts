@@ -3,6 +3,7 @@ import type { Random } from '../core/random.ts';
 import { buildFakeCoval, type FakeCoval } from '../coval/fake-coval.ts';
 import type { FaultStep } from '../coval/fault-plan.ts';
 import { buildFakeOpenAi, type FakeOpenAiApp } from '../openai/fake-openai-app.ts';
+import type { FakeOpenAiOptions } from '../openai/fake-openai-options.ts';
 import type { CovalFault } from '../scenario/schema.ts';
 import { Switchboard, type StrayRequest } from './switchboard.ts';
 
@@ -32,6 +33,8 @@ export interface RunFakesOptions {
   readonly script: unknown;
   readonly acceptUnknownIds: boolean;
   readonly faults: readonly CovalFault[];
+  /** Extra fake OpenAI options (load runs: no chunk records, a write hook, default delays). */
+  readonly openai?: Pick<FakeOpenAiOptions, 'recordChunks' | 'onChunkWritten' | 'defaults'>;
 }
 
 /** A run's own fresh fakes, plugged into the stack's listening ports until {@link RunFakes.end}. */
@@ -95,7 +98,7 @@ export class FakeStack {
   async beginRun(options: RunFakesOptions): Promise<RunFakes> {
     if (this.#run !== undefined) await this.#run.end();
     const { clock, fetch } = this.#options;
-    const openai = buildFakeOpenAi({ clock, random: options.random, script: options.script });
+    const openai = buildFakeOpenAi({ ...options.openai, clock, random: options.random, script: options.script });
     const coval = buildFakeCoval({ clock, fetch, apiKey: FAKE_CREDENTIALS.covalApiKey, acceptUnknownIds: options.acceptUnknownIds });
     if (options.faults.length > 0) coval.faults.set({ steps: options.faults.map(faultStep) });
     await openai.ready();

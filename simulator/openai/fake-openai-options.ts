@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '../core/clock.ts';
 import { SimErrors } from '../core/errors.ts';
 import { createSeededRandom, type Random } from '../core/random.ts';
-import { LlmHistory } from './history.ts';
+import { LlmHistory, type LlmChunkRecord, type LlmRequestRecord } from './history.ts';
 import type { ReplyDefaults } from './reply-plan.ts';
 import { type LlmChunking, type LlmScript, parseLlmScript } from './script.ts';
 
@@ -23,6 +23,8 @@ export interface FakeOpenAiOptions {
   readonly models?: readonly string[];
   /** Record every written chunk (default true); turn off for load runs that only need timings. */
   readonly recordChunks?: boolean;
+  /** Called right after each event is written (load runs time the agent by it); must not throw. */
+  readonly onChunkWritten?: (record: LlmRequestRecord, chunk: LlmChunkRecord) => void;
   /** Where to record requests (default a fresh {@link LlmHistory}). */
   readonly history?: LlmHistory;
 }
@@ -36,6 +38,7 @@ export interface ResolvedFakeOpenAiOptions {
   readonly defaults: ReplyDefaults;
   readonly models: readonly string[];
   readonly recordChunks: boolean;
+  readonly onChunkWritten: ((record: LlmRequestRecord, chunk: LlmChunkRecord) => void) | undefined;
   readonly history: LlmHistory;
 }
 
@@ -76,6 +79,7 @@ export function resolveFakeOpenAiOptions(options: FakeOpenAiOptions): ResolvedFa
     }),
     models,
     recordChunks: options.recordChunks ?? true,
+    onChunkWritten: options.onChunkWritten,
     history: options.history ?? new LlmHistory(),
   });
 }

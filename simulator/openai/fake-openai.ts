@@ -244,6 +244,7 @@ class FakeOpenAiEngine implements FakeOpenAi {
       record,
       headers: { ...this.#baseHeaders(), ...SSE_HEADERS },
       recordChunks: this.#options.recordChunks,
+      onChunkWritten: this.#options.onChunkWritten,
       onSettled: () => {
         if (flight) this.#inFlight.delete(flight);
       },

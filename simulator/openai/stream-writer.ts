@@ -16,6 +16,8 @@ export interface StreamTarget {
   readonly record: LlmRequestRecord;
   readonly headers: Readonly<Record<string, string>>;
   readonly recordChunks: boolean;
+  /** Called right after each event is written. */
+  readonly onChunkWritten?: ((record: LlmRequestRecord, chunk: LlmChunkRecord) => void) | undefined;
   /** Called once when the response ends for any reason. */
   readonly onSettled: () => void;
 }
@@ -80,6 +82,7 @@ export function writeEventStream(plan: EventPlan, target: StreamTarget): InFligh
       record.firstChunkAtMs ??= now;
       if (record.firstTokenAtMs === null && carriesToken(chunk)) record.firstTokenAtMs = now;
       if (target.recordChunks) record.chunks.push(chunk);
+      target.onChunkWritten?.(record, chunk);
       next++;
     }
   };
