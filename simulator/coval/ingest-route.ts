@@ -163,7 +163,16 @@ async function ingest(request: FastifyRequest, reply: FastifyReply, deps: Ingest
 
 /** Registers `/v1/traces` (every method, so non-POST gets the Collector's 405). */
 export function registerIngestRoute(app: FastifyInstance, deps: IngestDeps): void {
-  app.all('/v1/traces', { bodyLimit: deps.options.maxBodyBytes }, (request, reply) => ingest(request, reply, deps));
+  app.all('/v1/traces', { bodyLimit: deps.options.maxBodyBytes }, async (request, reply) => {
+    // Tracked so a waiter knows a retry is on its way even while a fault delay holds it.
+    const id = looseTargetId(request.headers) ?? null;
+    deps.store.requestStarted(id);
+    try {
+      return await ingest(request, reply, deps);
+    } finally {
+      deps.store.requestEnded(id);
+    }
+  });
 }
 
 /** Turns Fastify's own body errors on `/v1/traces` (413 over the raw limit, bad lengths) into recorded rejections. */

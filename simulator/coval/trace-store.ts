@@ -61,6 +61,9 @@ interface Waiter {
   readonly resolve: (batch: StoredBatch) => void;
 }
 
+/** Told the simulation id (null when a request named none) whenever a request begins or ends, an attempt is recorded or a batch stored. */
+export type StoreActivityListener = (simulationId: string | null) => void;
+
 /** Captured batches and attempts per simulation id; assembles spans across POSTs. */
 export class TraceStore {
   readonly #clock: Clock;
@@ -70,6 +73,8 @@ export class TraceStore {
   readonly #order: string[] = [];
   readonly #attempts: IngestAttempt[] = [];
   readonly #waiters = new Map<string, Waiter[]>();
+  readonly #inFlight = new Map<string | null, number>();
+  readonly #listeners = new Set<StoreActivityListener>();
   #seq = 0;
 
   constructor(clock: Clock, validate: OtlpValidateOptions = {}) {
@@ -100,6 +105,36 @@ export class TraceStore {
   /** Records one attempt. */
   recordAttempt(attempt: IngestAttempt): void {
     this.#attempts.push(attempt);
+    this.#notify(attempt.simulationId);
+  }
+
+  /** Notes a POST naming `simulationId` that is being handled (fault delay included) and not yet answered. */
+  requestStarted(simulationId: string | null): void {
+    this.#inFlight.set(simulationId, (this.#inFlight.get(simulationId) ?? 0) + 1);
+    this.#notify(simulationId);
+  }
+
+  /** The end of a request noted by {@link requestStarted}. */
+  requestEnded(simulationId: string | null): void {
+    const n = (this.#inFlight.get(simulationId) ?? 0) - 1;
+    if (n > 0) this.#inFlight.set(simulationId, n);
+    else this.#inFlight.delete(simulationId);
+    this.#notify(simulationId);
+  }
+
+  /** POSTs naming `simulationId` that are being handled right now (e.g. held by a fault delay). */
+  inFlight(simulationId: string | null): number {
+    return this.#inFlight.get(simulationId) ?? 0;
+  }
+
+  /** Calls `listener` on every request start and end, attempt and batch; returns the unsubscribe. */
+  subscribe(listener: StoreActivityListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #notify(simulationId: string | null): void {
+    for (const listener of [...this.#listeners]) listener(simulationId);
   }
 
   /** Stores an accepted batch and wakes waiters for its simulation. */
@@ -114,6 +149,7 @@ export class TraceStore {
       this.#waiters.delete(batch.simulationId);
       for (const w of waiters) w.resolve(stored);
     }
+    this.#notify(batch.simulationId);
     return stored;
   }
 

@@ -88,7 +88,7 @@ export interface CallExportRecord {
   readonly expected: boolean;
   /**
    * `received`: a batch for the call's simulation id was accepted; `missing`: expected but none
-   * arrived before the export deadline; `none`: not expected and none arrived; `unexpected`: not
+   * arrived before the export deadline, or Coval refused it for good (see {@link rejected}); `none`: not expected and none arrived; `unexpected`: not
    * expected, yet a batch arrived for the call's simulation id.
    */
   readonly status: 'received' | 'missing' | 'none' | 'unexpected';
@@ -96,6 +96,12 @@ export interface CallExportRecord {
   readonly firstBatchAtMs?: number;
   /** How long the runner waited for it after the socket closed. */
   readonly waitedMs: number;
+  /**
+   * Set with `missing` when the runner stopped before the deadline: fake Coval answered the
+   * simulation's last export attempt (`seq`) with a non-retryable `status` and no further attempt
+   * came within `settleMs`. Absent when the deadline passed.
+   */
+  readonly rejected?: { readonly seq: number; readonly status: number; readonly rule?: string; readonly settleMs: number };
 }
 
 /** The voice webhook exchange. */

@@ -15,6 +15,7 @@ import type { RelaySessionRecord } from '../twilio/relay-session-record.ts';
 import { postVoiceWebhook } from '../twilio/voice-webhook.ts';
 import { playCallerScript } from './caller-script.ts';
 import { evaluateExpectations } from './expectations.ts';
+import { EXPORT_REJECTION_SETTLE_MS, waitForExport } from './export-wait.ts';
 import { attributeLlmRequests } from './llm-attribution.ts';
 import {
   type AgentRecord,
@@ -48,6 +49,8 @@ export interface RunnerTimeouts {
   readonly exportDeadlineMs: number;
   /** When no export is owed: how long to watch for one anyway (catches unexpected exports). */
   readonly noExportWindowMs: number;
+  /** After fake Coval refused a call's export for good: how long to wait for a (wrong) retry before giving up early. */
+  readonly exportRejectionSettleMs: number;
 }
 
 /** Defaults tuned for loopback agents: generous for real failures, small where every run pays. */
@@ -59,6 +62,7 @@ export const DEFAULT_RUNNER_TIMEOUTS: RunnerTimeouts = Object.freeze({
   hangUpMs: 5_000,
   exportDeadlineMs: 8_000,
   noExportWindowMs: 200,
+  exportRejectionSettleMs: EXPORT_REJECTION_SETTLE_MS,
 });
 
 /** How long an unreachable agent gets to report its exit before it counts as unreachable. */
@@ -430,14 +434,32 @@ async function drive(ctx: DriveContext): Promise<void> {
         return;
       }
       const waitStart = clock.now();
-      try {
-        await guard(fakes.coval.waitForBatch(state.plan.simulationOutputId, { timeoutMs: timeouts.exportDeadlineMs }));
-        state.export = { expected: true, status: 'received', firstBatchAtMs: clock.now(), waitedMs: clock.now() - waitStart };
-        event('export', `${state.plan.spec.name}: trace batch received`, state.plan.spec.index);
-      } catch (error) {
-        if (error instanceof AgentExitedSignal) throw error;
-        state.export = { expected: true, status: 'missing', waitedMs: clock.now() - waitStart };
-        event('export', `${state.plan.spec.name}: ${errorText(error)}`, state.plan.spec.index);
+      const name = state.plan.spec.name;
+      const result = await guard(
+        waitForExport({
+          store: fakes.coval.store,
+          simulationId: state.plan.simulationOutputId,
+          clock,
+          deadlineMs: timeouts.exportDeadlineMs,
+          settleMs: timeouts.exportRejectionSettleMs,
+        }),
+      );
+      const waitedMs = clock.now() - waitStart;
+      if (result.kind === 'received') {
+        state.export = { expected: true, status: 'received', firstBatchAtMs: clock.now(), waitedMs };
+        event('export', `${name}: trace batch received`, state.plan.spec.index);
+      } else if (result.kind === 'rejected') {
+        const a = result.attempt;
+        state.export = {
+          expected: true,
+          status: 'missing',
+          waitedMs,
+          rejected: { seq: a.seq, status: a.status as number, ...(a.rule === undefined ? {} : { rule: a.rule }), settleMs: timeouts.exportRejectionSettleMs },
+        };
+        event('export', `${name}: fake Coval answered export #${a.seq} with a non-retryable ${a.status}${a.rule ? ` (${a.rule})` : ''} and no retry came within ${timeouts.exportRejectionSettleMs} ms: not received`, state.plan.spec.index);
+      } else {
+        state.export = { expected: true, status: 'missing', waitedMs };
+        event('export', `${name}: ${result.reason}`, state.plan.spec.index);
       }
     }),
   );

@@ -71,6 +71,24 @@ describe('fake Coval fault injection', () => {
     expect(fake.store.attempts()[0]).toMatchObject({ delayMs: 1000, outcome: 'accepted' });
   });
 
+  it('counts a delayed request as in flight and tells subscribers when it starts, is recorded and ends', async () => {
+    const clock = new ManualClock();
+    const fake = fakeCoval({ clock });
+    fake.faults.set({ steps: [{ kind: 'status', status: 400, delayMs: 500 }] });
+    const seen: string[] = [];
+    const unsubscribe = fake.store.subscribe((id) => seen.push(`${id}:${fake.store.inFlight(id)}:${fake.store.attempts(id ?? undefined).length}`));
+    const pending = post(fake);
+    await vi.waitFor(() => expect(clock.pendingTimers).toBe(1));
+    expect(fake.store.inFlight(SIM)).toBe(1);
+    await clock.advanceAsync(500);
+    expect((await pending).statusCode).toBe(400);
+    expect(fake.store.inFlight(SIM)).toBe(0);
+    expect(seen).toEqual([`${SIM}:1:0`, `${SIM}:1:1`, `${SIM}:0:1`]);
+    unsubscribe();
+    await post(fake);
+    expect(seen).toHaveLength(3);
+  });
+
   it('resets the connection without an answer', async () => {
     const fake = fakeCoval();
     fake.faults.set({ steps: [{ kind: 'reset' }] }, SIM);
