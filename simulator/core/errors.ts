@@ -142,6 +142,12 @@ export const SimErrors = {
     'Cannot start a local redis-server for the race: %s. Install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) or pass --redis-url.',
     500,
   ),
+  // load (relaysim load)
+  SIM_ERR_LOAD_OPTIONS_INVALID: createError(
+    'SIM_ERR_LOAD_OPTIONS_INVALID',
+    'Invalid load options: %s (see docs/performance.md)',
+    500,
+  ),
 } as const;
 
 /** A code from {@link SimErrors}. */
