@@ -90,6 +90,16 @@ export function urlAgentEnv(ports: { readonly openai: number; readonly coval: nu
   };
 }
 
+/**
+ * The whole environment an agent listening at `agentUrl` needs for fakes on `ports`: its PORT, the
+ * PUBLIC_URL the kit signs Twilio requests for (`https://` + the URL's host unless given), the fakes.
+ */
+export function agentEnvFor(ports: { readonly openai: number; readonly coval: number }, agentUrl: string, publicUrl?: string): Record<string, string> {
+  const url = new URL(agentUrl);
+  const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+  return { PORT: port, PUBLIC_URL: publicUrl ?? `https://${url.host}${url.pathname.replace(/\/+$/, '')}`, ...urlAgentEnv(ports) };
+}
+
 /** `NAME=value` lines, indented, in a stable order. */
 export function envLines(env: Readonly<Record<string, string>>, indent = '  '): string {
   return Object.entries(env)

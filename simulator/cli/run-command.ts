@@ -12,7 +12,7 @@ import { isSelectionProblem, loadSelection } from './load-selection.ts';
 import { createProgress, isInteractive } from './progress.ts';
 import { replayCommand } from './replay-command.ts';
 import { reportPaths, writeReports } from './report-files.ts';
-import { type AgentPlan, agentReachable, checkEmbeddedModule, envLines, planAgent } from './run-agent.ts';
+import { type AgentPlan, agentEnvFor, agentReachable, checkEmbeddedModule, envLines, planAgent } from './run-agent.ts';
 import { isUsageProblem, parseRunOptions, type RunOptions } from './run-options.ts';
 import { runSelection, type SelectionResult } from './run-scenarios.ts';
 import { RUN_USAGE } from './run-usage.ts';
@@ -191,14 +191,15 @@ async function preflight(ctx: RunContext, target: AgentTarget): Promise<number |
     if (problem !== undefined) return configError(io, problem);
   }
   if (plan.spec.kind === 'url') {
-    let env: Record<string, string>;
     try {
-      env = await target.fakeEnv();
+      await target.fakeEnv();
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       const busy = code === 'EADDRINUSE' ? ' (is `relaysim serve` or another run still using it? stop it, or pass --openai-port/--coval-port and start the agent with the matching URLs)' : '';
       return configError(io, `cannot start the fakes on their fixed ports: ${error instanceof Error ? error.message : String(error)}${busy}`);
     }
+    const a = options.agent;
+    const env = a.kind === 'url' ? agentEnvFor({ openai: a.openaiPort, coval: a.covalPort }, a.url, a.publicUrl) : {};
     io.stderr.write(`relaysim run: driving the agent at ${plan.spec.baseUrl}; it must have been started with:\n${envLines(env)}\n`);
     const reason = await agentReachable(plan.spec.baseUrl, plan.spec.paths?.health, { clock: ctx.clock, fetch: ctx.fetch }, options.startTimeoutS * 1000);
     if (reason !== undefined) {
