@@ -21,7 +21,7 @@ import {
   typedFrames,
 } from './call-view.ts';
 import { answerAfter } from './answer-view.ts';
-import { callLlmRequests, historyOf, lastUserText, llmText, requestLabel } from './llm-view.ts';
+import { callLlmRequests, finishReasonSent, historyOf, lastUserText, llmText, requestLabel } from './llm-view.ts';
 import { CHECK_TOLERANCES } from './tolerances.ts';
 import { evidence, listOf, ms, note, quote, verdictsFor, type CheckEvaluator } from './verdicts.ts';
 
@@ -144,17 +144,27 @@ const tokensUntrimmed = perRelayCall('CR-TOKENS-UNTRIMMED', (record, call, v) =>
   return v.pass(call.index, `the text of ${checked} completion(s) was sent verbatim${notAttributable > 0 ? ` (${notAttributable} cut by the caller not compared)` : ''}`);
 });
 
-const cycleEndsLast = perRelayCall('CR-CYCLE-ENDS-LAST', (_record, call, v) => {
+const cycleEndsLast = perRelayCall('CR-CYCLE-ENDS-LAST', (record, call, v) => {
   const cycles = (call.relay?.talkCycles ?? []).filter((c) => c.kind === 'text');
   if (cycles.length === 0) return v.skip(call.index, 'the agent sent no text');
   const inputs = callerInputs(call);
+  const requests = callLlmRequests(record, call);
+  // The caller cut the reply only if the agent was still producing it: the latest LLM request was
+  // still streaming (or had just ended, or asked for tools) when the caller acted.
+  const stillWorking = (at: number): boolean => {
+    const latest = requests.filter((r) => r.receivedAtMs <= at).at(-1);
+    if (!latest) return false;
+    return latest.endedAtMs === null || latest.endedAtMs + T.interruptGraceMs >= at || finishReasonSent(latest) === 'tool_calls';
+  };
   const bad: Evidence[] = [];
   let exempt = 0;
   for (const cycle of cycles) {
     if (cycle.lastReceived) continue;
     const firstAt = cycle.tokens[0]?.at ?? Number.POSITIVE_INFINITY;
-    const timedOut = call.steps.find((s) => s.cycle === cycle.index && s.outcome === 'timeout');
-    const cutByCaller = cycle.status === 'interrupted' || inputs.some((a) => a.at >= firstAt);
+    const timedOut = call.steps.find(
+      (s) => s.kind === 'waitForReply' && s.outcome === 'timeout' && (s.cycle === cycle.index || (s.cycle === undefined && s.endedAtMs >= firstAt)),
+    );
+    const cutByCaller = cycle.status === 'interrupted' || inputs.some((a) => a.at >= firstAt && stillWorking(a.at));
     if (cutByCaller && !timedOut) {
       exempt++;
       continue;

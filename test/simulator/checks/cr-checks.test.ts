@@ -41,6 +41,35 @@ describe('CR-CYCLE-ENDS-LAST', () => {
     expect(v.message).toContain('1 cut by the caller');
   });
 
+  it('fails a cycle left open that a waitForReply timed out on, even when the caller hung up afterwards', () => {
+    const r = recordWith((x) => {
+      const call = call0(x);
+      const relay = call.relay;
+      if (!relay) return;
+      relay.frames = relay.frames.filter((f) => f.index !== 4);
+      const cycle = relay.talkCycles[0];
+      if (cycle) cycle.lastReceived = false;
+      const wait = call.steps[1];
+      if (wait) {
+        wait.outcome = 'timeout';
+        delete wait.cycle;
+        wait.endedAtMs = 1999;
+      }
+    });
+    expect(rawOf('CR-CYCLE-ENDS-LAST', r)).toBe('violated');
+  });
+
+  it('does not excuse an open cycle whose completion had long finished when the caller spoke', () => {
+    const r = recordWith((x) => {
+      const relay = call0(x).relay;
+      if (!relay) return;
+      relay.frames = relay.frames.filter((f) => f.index !== 4);
+      const cycle = relay.talkCycles[0];
+      if (cycle) cycle.lastReceived = false;
+    });
+    expect(rawOf('CR-CYCLE-ENDS-LAST', r)).toBe('violated');
+  });
+
   it('fails a cycle left open when the agent ended the session itself', () => {
     const r = recordWith((x) => {
       const relay = call0(x).relay;
@@ -52,7 +81,57 @@ describe('CR-CYCLE-ENDS-LAST', () => {
     });
     expect(rawOf('CR-CYCLE-ENDS-LAST', r)).toBe('violated');
   });
+
+  it('fails a cycle whose wait timed out even though the caller hung up afterwards (a timed-out step names no cycle)', () => {
+    const r = recordWith((x) => {
+      withoutLastTrue(x);
+      const wait = call0(x).steps[1];
+      if (wait) {
+        wait.outcome = 'timeout';
+        wait.endedAtMs = 1900;
+        delete wait.cycle;
+      }
+    });
+    const v = verdictOf('CR-CYCLE-ENDS-LAST', r);
+    expect(v.verdict).toBe('violated');
+    expect(v.evidence[0]?.summary).toContain('step 1 timed out waiting for it');
+  });
+
+  it('does not let a hang-up long after the agent fell silent excuse the missing last:true', () => {
+    const r = recordWith((x) => {
+      withoutLastTrue(x);
+      const call = call0(x);
+      call.steps = call.steps.filter((s) => s.kind !== 'waitForReply');
+    });
+    expect(rawOf('CR-CYCLE-ENDS-LAST', r)).toBe('violated');
+  });
+
+  it('exempts a cycle the caller hung up on while its tokens were still arriving', () => {
+    const r = recordWith((x) => {
+      withoutLastTrue(x);
+      const call = call0(x);
+      call.steps = call.steps.filter((s) => s.kind !== 'waitForReply');
+      const hangUp = call.relay?.callerActions.find((a) => a.kind === 'hangUp');
+      if (hangUp) hangUp.at = 1115;
+    });
+    const v = verdictOf('CR-CYCLE-ENDS-LAST', r);
+    expect(v.verdict).toBe('pass');
+    expect(v.message).toContain('1 cut by the caller');
+  });
 });
+
+/** The answer's cycle without its last:true frame, as if the agent never sent it. */
+function withoutLastTrue(record: Parameters<typeof call0>[0]): void {
+  const relay = call0(record).relay;
+  if (!relay) return;
+  relay.frames = relay.frames.filter((f) => !(f.dir === 'in' && (f.parsed as { last?: unknown } | undefined)?.last === true));
+  const cycle = relay.talkCycles[0];
+  if (cycle) {
+    cycle.lastReceived = false;
+    cycle.status = 'cut-by-session-end';
+    cycle.tokens = cycle.tokens.filter((t) => !t.last);
+  }
+}
 
 describe('CR-ANSWERS-PROMPT', () => {
   it('adds the time the fake LLM took to the bound', () => {
