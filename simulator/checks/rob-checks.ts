@@ -5,7 +5,7 @@
 import type { CallRecord } from '../scenario/run-record.ts';
 import type { Evidence } from './check-result.ts';
 import { answerAfter } from './answer-view.ts';
-import { finalPrompts, relayOpened, textFrames } from './call-view.ts';
+import { finalPrompts, relayOpened, textFrames, userInputTimes } from './call-view.ts';
 import { callLlmRequests, llmFailed, requestLabel } from './llm-view.ts';
 import { CHECK_TOLERANCES, RETRYABLE_STATUSES } from './tolerances.ts';
 import { attemptAccepted, attemptLabel, attemptsOf, callTrace, pairLlmSpans, spanLabel } from './trace-view.ts';
@@ -63,13 +63,16 @@ const llmErrorSpoken: CheckEvaluator = (record) => {
     const bad: Evidence[] = [];
     const good: Evidence[] = [];
     let traceMissing = false;
+    const inputs = userInputTimes(call);
     for (const r of failures) {
       const failAt = r.endedAtMs ?? r.receivedAtMs;
-      const until = failAt + CHECK_TOLERANCES.apologyBoundMs;
+      // The apology belongs to the failed turn: it must come before the caller's next input.
+      const nextInput = inputs.find((at) => at > failAt) ?? Number.POSITIVE_INFINITY;
+      const until = Math.min(failAt + CHECK_TOLERANCES.apologyBoundMs, nextInput);
       const spoken = texts.find((t) => t.token.trim() !== '' && t.frame.at >= failAt && t.frame.at <= until);
       const closed = texts.find((t) => t.last && t.frame.at >= failAt && t.frame.at <= until);
       const what = requestLabel(r);
-      if (!spoken) bad.push(evidence('llm-request', call.index, r.seq, `${what}: nothing was spoken within ${ms(CHECK_TOLERANCES.apologyBoundMs)} of the failure`));
+      if (!spoken) bad.push(evidence('llm-request', call.index, r.seq, `${what}: nothing was spoken within ${ms(CHECK_TOLERANCES.apologyBoundMs)} of the failure, before the caller spoke again`));
       else if (!closed) bad.push(evidence('frame', call.index, spoken.frame.index, `${what}: the apology ${JSON.stringify(spoken.token)} was not followed by last:true`));
       else good.push(evidence('frame', call.index, spoken.frame.index, `${what}: spoke ${JSON.stringify(spoken.token)} after ${ms(spoken.frame.at - failAt)}, last:true at frame #${closed.frame.index}`));
       if (trace.kind === 'absent') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { answerLlm } from '../../support/run-record-builder.ts';
+import { addFrame, answerLlm } from '../../support/run-record-builder.ts';
 import { call0, llmFailedAndApologised, noExport, retriedAfter503 } from './check-cases.ts';
 import { rawOf, recordWith, verdictOf } from './check-test-kit.ts';
 
@@ -9,6 +9,18 @@ describe('ROB-LLM-ERROR-SPOKEN', () => {
       llmFailedAndApologised(x);
       const relay = call0(x).relay;
       if (relay) relay.frames = relay.frames.filter((f) => f.dir === 'out');
+    });
+    expect(verdictOf('ROB-LLM-ERROR-SPOKEN', r).evidence[0]?.summary).toContain('nothing was spoken');
+  });
+
+  it('does not take the next turn’s answer for the apology', () => {
+    const r = recordWith((x) => {
+      llmFailedAndApologised(x);
+      const call = call0(x);
+      const relay = call.relay;
+      if (!relay) return;
+      for (const f of relay.frames) if (f.index === 2 || f.index === 3) f.at += 1000;
+      addFrame(call, 'out', 1500, { type: 'prompt', voicePrompt: 'Hello?', lang: 'en-US', last: true });
     });
     expect(verdictOf('ROB-LLM-ERROR-SPOKEN', r).evidence[0]?.summary).toContain('nothing was spoken');
   });
