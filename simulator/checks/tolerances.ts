@@ -6,7 +6,7 @@
 export const CHECK_TOLERANCES = Object.freeze({
   /** CR-ANSWERS-PROMPT: time allowed from a final prompt to the agent's first frame, on top of the time spent waiting for the fake LLM. */
   answerBoundMs: 5000,
-  /** CR-INTERRUPT-STOPS: tokens already in flight when the interrupt was sent may still arrive this long after it. */
+  /** CR-INTERRUPT-STOPS: tokens already in flight when the interrupt was sent may still arrive this long after it; CR-CYCLE-ENDS-LAST: a cycle counts as in progress this long after its last token. */
   interruptGraceMs: 250,
   /** SPAN-ROOT: call.duration_seconds may differ from the observed setup → close time by the larger of this … */
   rootDurationMinSeconds: 1,
