@@ -149,9 +149,11 @@ const cycleEndsLast = perRelayCall('CR-CYCLE-ENDS-LAST', (record, call, v) => {
   if (cycles.length === 0) return v.skip(call.index, 'the agent sent no text');
   const inputs = callerInputs(call);
   const requests = callLlmRequests(record, call);
-  // The caller cut the reply only if the agent was still producing it: the latest LLM request was
-  // still streaming (or had just ended, or asked for tools) when the caller acted.
-  const stillWorking = (at: number): boolean => {
+  // The caller cut the reply only if it was still in progress when the caller acted: its last token
+  // came at most the grace bound before, or the latest LLM request was still open (or had just
+  // ended, or asked for tools, so more of the reply was coming).
+  const inProgress = (at: number, lastTokenAt: number): boolean => {
+    if (at <= lastTokenAt + T.interruptGraceMs) return true;
     const latest = requests.filter((r) => r.receivedAtMs <= at).at(-1);
     if (!latest) return false;
     return latest.endedAtMs === null || latest.endedAtMs + T.interruptGraceMs >= at || finishReasonSent(latest) === 'tool_calls';
@@ -164,7 +166,8 @@ const cycleEndsLast = perRelayCall('CR-CYCLE-ENDS-LAST', (record, call, v) => {
     const timedOut = call.steps.find(
       (s) => s.kind === 'waitForReply' && s.outcome === 'timeout' && (s.cycle === cycle.index || (s.cycle === undefined && s.endedAtMs >= firstAt)),
     );
-    const cutByCaller = cycle.status === 'interrupted' || inputs.some((a) => a.at >= firstAt && stillWorking(a.at));
+    const lastAt = cycle.tokens.at(-1)?.at ?? firstAt;
+    const cutByCaller = cycle.status === 'interrupted' || inputs.some((a) => a.at >= firstAt && inProgress(a.at, lastAt));
     if (cutByCaller && !timedOut) {
       exempt++;
       continue;
