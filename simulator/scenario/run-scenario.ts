@@ -386,6 +386,7 @@ async function drive(ctx: DriveContext): Promise<void> {
       ids: state.plan.ids,
       fetch: agentFetch,
       charsPerSecond: scenario.twilio.speechRate,
+      ...(scenario.twilio.greetingMs === undefined ? {} : { greetingDurationMs: scenario.twilio.greetingMs }),
       handshakeSigning: scenario.twilio.signWebhook,
       connectTimeoutMs: timeouts.connectMs,
     });
@@ -397,9 +398,6 @@ async function drive(ctx: DriveContext): Promise<void> {
       continue;
     }
     event('relay-open', `${spec.name}: relay open, setup sent`, spec.index);
-    if (scenario.twilio.greetingMs !== undefined && position === 0) {
-      event('note', 'twilio.greetingMs is not modelled by the fake Twilio: the greeting lasts its text length at speechRate');
-    }
     if (position < ctx.arrivalOrder.length - 1) await arrivalBarrier(session, timeouts.arrivalSettleMs);
     scripts.push(
       guard(playCallerScript({ session, steps: spec.caller, clock, hangUpTimeoutMs: timeouts.hangUpMs })).then((steps) => {

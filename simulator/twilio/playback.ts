@@ -80,6 +80,8 @@ interface Item {
   readonly cycle: number;
   readonly chars: readonly string[];
   readonly durationMs: number;
+  /** Characters per second of this item; differs from the session rate when a duration was imposed. */
+  readonly cps: number;
   readonly arrivalAt: number;
   /** Cuts before this item force it to start no earlier than the cut. */
   notBefore: number;
@@ -145,11 +147,18 @@ export class PlaybackModel {
     this.#preemptible = options.preemptible;
   }
 
-  /** Queues the welcome greeting as its own cycle, interruptible per `welcomeGreetingInterruptible`. */
-  greeting(text: string, interruptible: InputKind): number {
+  /**
+   * Queues the welcome greeting as its own cycle, interruptible per `welcomeGreetingInterruptible`.
+   * `durationMs`, when given, is how long it plays instead of its length at the speech rate; its
+   * characters are then spread evenly over that time.
+   */
+  greeting(text: string, interruptible: InputKind, durationMs?: number): number {
+    if (durationMs !== undefined && !(Number.isFinite(durationMs) && durationMs >= 0)) {
+      throw new SimErrors.SIM_ERR_TWILIO_OPTIONS_INVALID(`the greeting duration must be a finite number of ms >= 0 (actual: ${durationMs})`);
+    }
     const cycle = this.#newCycle('greeting', text);
     cycle.lastReceived = true;
-    this.#push(cycle, text, interruptible, this.#preemptible);
+    this.#push(cycle, text, interruptible, this.#preemptible, durationMs);
     return cycle.index;
   }
 
@@ -185,6 +194,7 @@ export class PlaybackModel {
       cycle: cycle.index,
       chars: [],
       durationMs: loops * this.#playLoopMs,
+      cps: this.#cps,
       arrivalAt: at,
       notBefore: at,
       interruptible: overrideKind(options.interruptible, this.#interruptible),
@@ -269,13 +279,14 @@ export class PlaybackModel {
     return cycle;
   }
 
-  #push(cycle: Cycle, text: string, interruptible: InputKind, preemptible: boolean): void {
+  #push(cycle: Cycle, text: string, interruptible: InputKind, preemptible: boolean, durationMs?: number): void {
     const chars = Array.from(text);
     const at = this.#clock.now();
     this.#items.push({
       cycle: cycle.index,
       chars,
-      durationMs: (chars.length * 1000) / this.#cps,
+      durationMs: durationMs ?? (chars.length * 1000) / this.#cps,
+      cps: durationMs === undefined ? this.#cps : durationMs === 0 ? Infinity : (chars.length * 1000) / durationMs,
       arrivalAt: at,
       notBefore: at,
       interruptible,
@@ -340,7 +351,8 @@ export class PlaybackModel {
       const until = Math.min(at, slot.end);
       const played = until - slot.start;
       ms += played;
-      const spoken = Math.min(slot.item.chars.length, Math.floor((played * this.#cps) / 1000 + EPSILON));
+      // An item of no duration (a greeting given 0 ms) is heard whole as soon as it starts.
+      const spoken = slot.item.durationMs <= 0 ? slot.item.chars.length : Math.min(slot.item.chars.length, Math.floor((played * slot.item.cps) / 1000 + EPSILON));
       text += slot.item.chars.slice(0, spoken).join('');
     }
     return { text, ms };

@@ -28,6 +28,8 @@ export interface RelaySessionOptions {
   readonly charsPerSecond?: number;
   /** Length of one loop of a `play`; default 1000 ms. */
   readonly playLoopMs?: number;
+  /** How long the welcome greeting plays, overriding its length at `charsPerSecond` (scenario `twilio.greetingMs`). */
+  readonly greetingDurationMs?: number;
   readonly tls?: RelayTlsOptions;
   readonly handshakeSigning?: SigningMode;
   readonly connectTimeoutMs?: number;

@@ -78,6 +78,10 @@ export class RelaySession {
   constructor(options: RelaySessionOptions) {
     const max = options.maxConsecutiveInvalid ?? 10;
     if (!Number.isInteger(max) || max < 1) throw new SimErrors.SIM_ERR_TWILIO_OPTIONS_INVALID(`maxConsecutiveInvalid must be a positive integer (actual: ${max})`);
+    const greetingMs = options.greetingDurationMs;
+    if (greetingMs !== undefined && !(Number.isFinite(greetingMs) && greetingMs >= 0)) {
+      throw new SimErrors.SIM_ERR_TWILIO_OPTIONS_INVALID(`greetingDurationMs must be a finite number of ms >= 0 (actual: ${greetingMs})`);
+    }
     this.#o = options;
     this.#clock = options.clock;
     const relay = options.twiml.relay;
@@ -264,7 +268,7 @@ export class RelaySession {
     };
     this.client.send(this.#setup);
     const greeting = twiml.relay.welcomeGreeting;
-    if (greeting !== undefined && greeting !== '') this.#playback.greeting(greeting, twiml.relay.welcomeGreetingInterruptible);
+    if (greeting !== undefined && greeting !== '') this.#playback.greeting(greeting, twiml.relay.welcomeGreetingInterruptible, this.#o.greetingDurationMs);
     this.#recheckWaiters();
   }
 

@@ -91,6 +91,28 @@ describe('runScenario', () => {
     expect(record.agent.paths).toEqual({ webhook: '/webhook', register: '/register-simulation', ws: '/ws' });
   }, 30_000);
 
+  it('passes twilio.greetingMs to the fake Twilio: the greeting plays exactly that long', async () => {
+    const target = createAgentTarget({ kind: 'embedded', moduleUrl: EMBED }, { probes: false });
+    onTestFinished(() => target.close());
+    const scenario = parseScenario(
+      `id: long-greeting
+title: A greeting that plays 900 ms
+twilio: { greetingMs: 900 }
+caller:
+  - waitForGreeting: {}
+  - hangUp: {}
+`,
+      'long-greeting.yaml',
+    );
+    const record = await runScenario(scenario, { seed: 2, target });
+    expect(record.outcome).toEqual({ status: 'completed' });
+    const greeting = record.calls[0]?.relay?.talkCycles[0];
+    expect(greeting).toMatchObject({ kind: 'greeting', status: 'played', playedMs: 900 });
+    expect((greeting?.endedAt ?? 0) - (greeting?.startedAt ?? 0)).toBe(900);
+    expect(greeting?.spokenText).toBe(greeting?.text);
+    expect(record.events.some((e) => /greetingMs/.test(e.message))).toBe(false);
+  }, 30_000);
+
   it('a url target skips a scenario that needs an agent env', async () => {
     const target = createAgentTarget({ kind: 'url', baseUrl: 'http://127.0.0.1:9' }, { probes: false });
     onTestFinished(() => target.close());

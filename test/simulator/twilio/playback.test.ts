@@ -124,6 +124,48 @@ describe('PlaybackModel', () => {
     expect(playback.cycle(0)).toMatchObject({ kind: 'greeting', lastReceived: true, spokenText: 'Hi!' });
   });
 
+  it('a given greeting duration overrides the speech rate: a barge-in at T hears the proportional prefix', () => {
+    const text = 'Thanks for calling Acme Dental, how can I help?'; // 47 chars: 3133 ms at 15 chars/s
+    const { clock, playback } = model();
+    playback.greeting(text, 'any', 10_000);
+    expect(playback.drainsAt()).toBe(10_000);
+    clock.advance(5_000);
+    expect(playback.audible()).toEqual({ cycle: 0, interruptible: 'any' });
+    const heard = text.slice(0, Math.floor((text.length * 5_000) / 10_000));
+    expect(playback.interrupt()).toEqual({ cycle: 0, utteranceUntilInterrupt: heard, durationUntilInterruptMs: 5_000 });
+    expect(heard).toBe('Thanks for calling Acme');
+    expect(playback.cycle(0)).toMatchObject({ kind: 'greeting', status: 'interrupted', spokenText: heard, playedMs: 5_000 });
+  });
+
+  it('a barge-in at any instant of an imposed greeting duration hears floor(T / duration × length) characters', () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 80 }), fc.integer({ min: 1, max: 20_000 }), fc.double({ min: 0.001, max: 0.999, noNaN: true }), (text, durationMs, fraction) => {
+        const { clock, playback } = model({ charsPerSecond: 60 });
+        playback.greeting(text, 'any', durationMs);
+        const at = Math.max(1, Math.floor(durationMs * fraction));
+        if (at >= durationMs) return;
+        clock.advance(at);
+        const chars = Array.from(text);
+        const result = playback.interrupt();
+        expect(result).toEqual({ cycle: 0, utteranceUntilInterrupt: chars.slice(0, Math.floor((chars.length * at) / durationMs + 1e-6)).join(''), durationUntilInterruptMs: at });
+      }),
+      fcOptions({ numRuns: 200 }),
+    );
+  });
+
+  it('a greeting given 0 ms is heard whole at once and takes no time; a bad duration is refused', () => {
+    const { clock, playback } = model();
+    playback.greeting('Hello!', 'any', 0);
+    expect(playback.drainsAt()).toBe(0);
+    expect(playback.audible()).toBeUndefined();
+    expect(playback.cycle(0)).toMatchObject({ status: 'played', spokenText: 'Hello!', playedMs: 0 });
+    playback.text({ token: 'abc', last: true });
+    clock.advance(100);
+    expect(playback.cycle(1)?.spokenText).toBe('a');
+    expect(() => model().playback.greeting('Hi', 'any', -1)).toThrow(/greeting duration must be a finite number/);
+    expect(() => model().playback.greeting('Hi', 'any', Number.NaN)).toThrow(/greeting duration/);
+  });
+
   it('plays media for loop × the loop length, 0 meaning 1,000 loops', () => {
     const { clock, playback } = model({ playLoopMs: 1_000 });
     playback.play('https://x/a.mp3', { loop: 2 });

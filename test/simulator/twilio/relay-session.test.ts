@@ -190,6 +190,16 @@ describe('RelaySession', () => {
     expect((await agentGot(h, 3))[1]).toEqual({ type: 'interrupt', utteranceUntilInterrupt: 'Hi! Ho', durationUntilInterruptMs: 400 });
   });
 
+  it('plays the greeting for greetingDurationMs when given: a barge-in hears the proportional prefix', async () => {
+    // 19 characters over 3800 ms (at 15 chars/s they would take 1267 ms): one character per 200 ms.
+    const h = await harness('welcomeGreeting="Hi! How can I help?"', { greetingDurationMs: 3_800 });
+    h.clock.advance(2_000);
+    expect(h.session.audible()?.cycle).toBe(0);
+    await h.session.bargeIn('Opening hours?');
+    expect((await agentGot(h, 3))[1]).toEqual({ type: 'interrupt', utteranceUntilInterrupt: 'Hi! How ca', durationUntilInterruptMs: 2_000 });
+    expect(() => startRelaySession({ ...({} as RelaySessionOptions), greetingDurationMs: -5, maxConsecutiveInvalid: 10 })).toThrow(/greetingDurationMs must be a finite number/);
+  });
+
   it('sends cumulative partial prompts before the final one when partialPrompts is on', async () => {
     const h = await harness('partialPrompts="true" transcriptionLanguage="multi"');
     await h.session.say('what are your hours', { lang: 'en-GB' });
