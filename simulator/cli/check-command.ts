@@ -147,15 +147,22 @@ export const checkCommand: CliCommand = {
       return EXIT.USAGE;
     }
     const strict = v.strict === true || saved.strict;
-    const report = buildRunReport({
-      startedAtEpochMs: saved.startedAtEpochMs,
-      endedAtEpochMs: saved.endedAtEpochMs,
-      seed: saved.seed,
-      replay: saved.replay,
-      strict,
-      agent: saved.agent,
-      scenarios: saved.records.map((record) => ({ record, results: evaluateRecord(record, { strict }) })),
-    });
+    let report: RunReport;
+    try {
+      report = buildRunReport({
+        startedAtEpochMs: saved.startedAtEpochMs,
+        endedAtEpochMs: saved.endedAtEpochMs,
+        seed: saved.seed,
+        replay: saved.replay,
+        strict,
+        agent: saved.agent,
+        scenarios: saved.records.map((record) => ({ record, results: evaluateRecord(record, { strict }) })),
+      });
+    } catch (error) {
+      // e.g. two records of the same scenario: they belong to different runs.
+      io.stderr.write(`relaysim check: '${file}' cannot be judged as one run: ${error instanceof Error ? error.message : String(error)}\n`);
+      return EXIT.USAGE;
+    }
     io.stdout.write(formatConsoleReport(report, { color: io.stdout.isTTY === true && (io.env.NO_COLOR ?? '') === '', verbose: v.verbose === true }));
     if (saved.savedResults !== undefined) {
       const changed = changedOutcomes(report, saved.savedResults);

@@ -152,8 +152,13 @@ async function runSeeds(ctx: RunContext, target: AgentTarget): Promise<number> {
     }
     if (!options.noReport) {
       const paths = reportPaths({ reportDir: options.reportDir, ...pick(options) }, io.cwd, seeds.length > 1 ? seed : undefined);
-      const written = await writeReports(report, paths);
-      io.stdout.write(`reports: ${written.map((f) => shown(f, io.cwd)).join(', ')}\n`);
+      try {
+        const written = await writeReports(report, paths);
+        io.stdout.write(`reports: ${written.map((f) => shown(f, io.cwd)).join(', ')}\n`);
+      } catch (error) {
+        io.stderr.write(`relaysim run: cannot write the reports: ${error instanceof Error ? error.message : String(error)}\n`);
+        return EXIT.USAGE;
+      }
     }
     if (seedExit !== EXIT.OK) {
       failedSeeds.push(seed);
