@@ -1,9 +1,11 @@
 import { SimErrors } from '../core/errors.ts';
 
 /**
- * One scripted answer to one POST. `pass` handles the request normally; `status` answers with
- * that status (Coval-shaped error body, optional Retry-After); `reset` destroys the connection
- * without answering. `delayMs` (on the fake's clock) runs first in every case.
+ * One scripted answer to one POST. `pass` handles the request normally; `status` 300–599 answers
+ * with that status without looking at the request (Coval-shaped error body, optional
+ * Retry-After); `status` 2xx is Coval accepting it: normal handling (checks, decoding, the batch
+ * stored) answered with that status instead of 200; `reset` destroys the connection without
+ * answering. `delayMs` (on the fake's clock) runs first in every case.
  */
 export type FaultStep =
   | { readonly kind: 'pass'; readonly delayMs?: number }

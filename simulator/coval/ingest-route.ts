@@ -96,6 +96,8 @@ async function ingest(request: FastifyRequest, reply: FastifyReply, deps: Ingest
   if (request.method !== 'POST') return reject({ status: 405, rule: 'OTLP-HTTP-METHOD', message: 'method not allowed, supported: [POST]' });
 
   const fault = faults.take(looseId);
+  // A scripted 2xx is Coval accepting the batch: normal handling, answered with that status.
+  let accepted: { readonly status: number; readonly headers: Record<string, string>; readonly reason: string } | undefined;
   if (fault) {
     const step: FaultStep = fault.step;
     delayMs = step.delayMs ?? 0;
@@ -108,10 +110,13 @@ async function ingest(request: FastifyRequest, reply: FastifyReply, deps: Ingest
     }
     if (step.kind === 'status') {
       const reason = `fault plan (${fault.scope}) step ${fault.index}: ${step.status}`;
-      record(step.status, 'fault-status', { reason });
       const headers: Record<string, string> = step.retryAfter === undefined ? {} : { 'retry-after': String(step.retryAfter) };
-      if (step.status < 300) return send(reply, { ...successReply(options.responseMode, replyEncoding, looseId ?? ''), status: step.status, headers });
-      return send(reply, errorReply(options.responseMode, replyEncoding, { status: step.status, message: step.message ?? FAULT_MESSAGES[step.status] ?? `Injected fault ${step.status}`, headers }));
+      if (step.status < 300) {
+        accepted = { status: step.status, headers, reason };
+      } else {
+        record(step.status, 'fault-status', { reason });
+        return send(reply, errorReply(options.responseMode, replyEncoding, { status: step.status, message: step.message ?? FAULT_MESSAGES[step.status] ?? `Injected fault ${step.status}`, headers }));
+      }
     }
   }
 
@@ -157,8 +162,9 @@ async function ingest(request: FastifyRequest, reply: FastifyReply, deps: Ingest
     findings,
     spanCount,
   });
-  record(200, 'accepted', { spanCount });
-  return send(reply, successReply(options.responseMode, guessed, target.id));
+  record(accepted?.status ?? 200, 'accepted', { spanCount, ...(accepted ? { reason: accepted.reason } : {}) });
+  const success = successReply(options.responseMode, guessed, target.id);
+  return send(reply, accepted ? { ...success, status: accepted.status, headers: { ...success.headers, ...accepted.headers } } : success);
 }
 
 /** Registers `/v1/traces` (every method, so non-POST gets the Collector's 405). */

@@ -138,8 +138,7 @@ export class FakeStack {
 export function faultStep(fault: CovalFault): FaultStep {
   switch (fault.kind) {
     case 'status':
-      // Scenario files say a 2xx fault stores the batch (docs/scenarios.md): that is normal handling.
-      if (fault.status >= 200 && fault.status < 300) return { kind: 'pass', delayMs: fault.delayMs };
+      // A 2xx status step stores the batch (normal handling) and answers with that status.
       return { kind: 'status', status: fault.status, delayMs: fault.delayMs, ...(fault.retryAfterS === undefined ? {} : { retryAfter: fault.retryAfterS }) };
     case 'reset':
       return { kind: 'reset', delayMs: fault.delayMs };

@@ -46,6 +46,31 @@ describe('fake Coval fault injection', () => {
     expect(fake.store.batches(SIM)).toHaveLength(1);
   });
 
+  it('a scripted 2xx is Coval accepting the batch: stored as usual and answered with that status', async () => {
+    const fake = fakeCoval();
+    fake.faults.set({ steps: [{ kind: 'status', status: 202 }, { kind: 'status', status: 201, retryAfter: 3 }] }, SIM);
+    const first = await post(fake);
+    expect(first.statusCode).toBe(202);
+    expect(first.json()).toEqual({ status: 'ok', simulation_output_id: SIM });
+    const second = await post(fake);
+    expect([second.statusCode, second.headers['retry-after']]).toEqual([201, '3']);
+    expect(fake.store.batches(SIM)).toHaveLength(2);
+    expect(fake.store.batches(SIM)[0]?.spanCount).toBeGreaterThan(0);
+    expect(fake.store.attempts().map((a) => [a.status, a.outcome, a.reason])).toEqual([
+      [202, 'accepted', 'fault plan (simulation) step 0: 202'],
+      [201, 'accepted', 'fault plan (simulation) step 1: 201'],
+    ]);
+  });
+
+  it("a scripted 2xx does not skip Coval's checks: a request they refuse is still refused", async () => {
+    const fake = fakeCoval();
+    fake.faults.set({ steps: [{ kind: 'status', status: 200 }] }, SIM);
+    const refused = await post(fake, { ...JSON_HEADERS, 'x-api-key': 'wrong' });
+    expect(refused.statusCode).toBe(401);
+    expect(fake.store.batches(SIM)).toHaveLength(0);
+    expect(fake.store.attempts().map((a) => [a.status, a.outcome, a.rule])).toEqual([[401, 'rejected', 'OTLP-COVAL-API-KEY']]);
+  });
+
   it('can inject 429, 500 and 400 from a global plan', async () => {
     const fake = fakeCoval();
     fake.faults.set({ steps: [429, 500, 400].map((status) => ({ kind: 'status' as const, status })) });

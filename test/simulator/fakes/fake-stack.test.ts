@@ -42,7 +42,7 @@ describe('FakeStack', () => {
     expect(s.strays().coval).toEqual([{ method: 'POST', url: '/v1/traces', simulationId: 'late-sim' }]);
   });
 
-  it('applies the scenario faults in order, a 2xx fault storing the batch like normal handling', async () => {
+  it('applies the scenario faults in order, a 2xx fault storing the batch and answering with its status', async () => {
     const s = await stack();
     const run = await s.beginRun({
       random: createSeededRandom(1),
@@ -50,20 +50,23 @@ describe('FakeStack', () => {
       acceptUnknownIds: true,
       faults: [
         { kind: 'status', status: 503, retryAfterS: 1, delayMs: 0 },
-        { kind: 'status', status: 200, delayMs: 0 },
+        { kind: 'status', status: 202, delayMs: 0 },
       ],
     });
     const first = await exportTo(s.covalTracesUrl, 'sim-x');
     expect([first.status, first.headers.get('retry-after')]).toEqual([503, '1']);
-    expect((await exportTo(s.covalTracesUrl, 'sim-x')).status).toBe(200);
+    expect((await exportTo(s.covalTracesUrl, 'sim-x')).status).toBe(202);
     expect(run.coval.store.batches('sim-x')).toHaveLength(1);
-    expect(run.coval.store.attempts().map((a) => a.outcome)).toEqual(['fault-status', 'accepted']);
+    expect(run.coval.store.attempts().map((a) => [a.status, a.outcome])).toEqual([
+      [503, 'fault-status'],
+      [202, 'accepted'],
+    ]);
     await run.end();
   });
 
   it('maps scenario faults onto fault-plan steps', () => {
     expect(faultStep({ kind: 'status', status: 429, retryAfterS: 2, delayMs: 5 })).toEqual({ kind: 'status', status: 429, retryAfter: 2, delayMs: 5 });
-    expect(faultStep({ kind: 'status', status: 202, delayMs: 0 })).toEqual({ kind: 'pass', delayMs: 0 });
+    expect(faultStep({ kind: 'status', status: 202, delayMs: 0 })).toEqual({ kind: 'status', status: 202, delayMs: 0 });
     expect(faultStep({ kind: 'reset', delayMs: 50 })).toEqual({ kind: 'reset', delayMs: 50 });
     expect(faultStep({ kind: 'pass', delayMs: 9 })).toEqual({ kind: 'pass', delayMs: 9 });
   });
