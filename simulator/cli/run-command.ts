@@ -84,7 +84,7 @@ function agentOutput(report: RunReport): string {
   for (const s of report.scenarios) {
     const proc = s.record.agent.process;
     if (s.outcome !== 'error' || proc === undefined) continue;
-    const tail = (proc.stderrTail.trim() || proc.stdoutTail.trim()).split('\n').slice(-12);
+    const tail = (proc.stderrTail.trim() || proc.stdoutTail.trim()).split('\n').slice(-20);
     if (tail.length === 0 || tail[0] === '') continue;
     const exit = proc.exit === undefined ? '' : ` (exit code ${proc.exit.code}, signal ${proc.exit.signal})`;
     lines.push(`agent output of ${s.scenario.id}${exit}, last lines:`, ...tail.map((l) => `  | ${oneLine(l)}`));
