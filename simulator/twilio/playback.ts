@@ -262,6 +262,15 @@ export class PlaybackModel {
     return this.#openText?.index;
   }
 
+  /** The first text cycle from `from` on that got `last:true`, without building any record (cheap per frame). */
+  firstReceivedTextCycle(from: number): number | undefined {
+    for (let i = Math.max(0, from); i < this.#cycles.length; i++) {
+      const c = this.#cycles[i] as Cycle;
+      if (c.kind === 'text' && c.lastReceived) return i;
+    }
+    return undefined;
+  }
+
   /** Every cycle so far, as of now (or `at`). */
   cycles(at = this.#clock.now()): TalkCycleRecord[] {
     return this.#cycles.map((c) => this.#record(c, at));

@@ -194,9 +194,15 @@ export class RelaySession {
     let found: TalkCycleRecord | undefined;
     return this.#waitUntil(
       () => {
+        if (until === 'received') {
+          // Checked on every agent frame: building every cycle's record here made long replies quadratic.
+          const index = this.#playback.firstReceivedTextCycle(from);
+          found = index === undefined ? undefined : this.#playback.cycle(index);
+          return found !== undefined;
+        }
         found = this.#playback
           .cycles()
-          .find((c) => c.index >= from && c.kind === 'text' && (until === 'received' ? c.lastReceived : c.lastReceived && FINAL_STATUSES.has(c.status)));
+          .find((c) => c.index >= from && c.kind === 'text' && c.lastReceived && FINAL_STATUSES.has(c.status));
         return found !== undefined;
       },
       { timeoutMs: options.timeoutMs, description: `the agent's reply (text cycle ${from} or later) to be ${until === 'received' ? 'complete (last:true)' : 'spoken to the end'}` },
