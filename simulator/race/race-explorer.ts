@@ -70,9 +70,13 @@ export interface RaceExploration {
   readonly durationMs: number;
 }
 
-/** The steps of a plan as short labels (`register A`, `register A again`, `call B arrives`). */
+/** The steps of a plan as short labels (`register A`, `register A again`, `wait past the TTL`, `call B arrives`). */
 export function stepLabels(plan: RacePlan): string[] {
-  return planSteps(plan).map((s) => (s.kind === 'arrive' ? `call ${callLetter(s.call)} arrives` : `register ${callLetter(s.call)}${s.duplicate ? ' again' : ''}`));
+  return planSteps(plan).flatMap((s) =>
+    s.kind === 'arrive'
+      ? [...(s.expire ? ['wait past the TTL'] : []), `call ${callLetter(s.call)} arrives`]
+      : [`register ${callLetter(s.call)}${s.duplicate ? ' again' : ''}`],
+  );
 }
 
 /** True when the run may have left registry state behind, so the next run needs fresh replicas. */

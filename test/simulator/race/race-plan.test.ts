@@ -20,6 +20,7 @@ describe('planSteps', () => {
   it('carries the gap and the expiry wait to the arrival', () => {
     const steps = planSteps({ calls: [call([0, 0], { gapMs: 12, expire: true })] });
     expect(steps[1]).toEqual({ kind: 'arrive', call: 0, gapMs: 12, expire: true });
+    expect(stepLabels({ calls: [call([0, 0], { gapMs: 12, expire: true })] })).toEqual(['register A', 'wait past the TTL', 'call A arrives']);
   });
 });
 
