@@ -50,5 +50,6 @@ export async function runSelection(o: SelectionRun): Promise<SelectionResult> {
   };
   await Promise.all(Array.from({ length: Math.min(o.concurrency, o.scenarios.length) }, worker));
   const done = runs.filter((r): r is ScenarioRun => r !== undefined);
-  return { runs: done, interrupted: done.length < o.scenarios.length };
+  // Runs that finished after an abort saw their agents stopped under them: their verdicts mean nothing.
+  return { runs: done, interrupted: o.signal?.aborted === true || done.length < o.scenarios.length };
 }

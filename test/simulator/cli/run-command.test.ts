@@ -100,6 +100,21 @@ describe('relaysim run: usage and listings', () => {
   });
 });
 
+describe('relaysim run: Ctrl-C while a scenario runs', () => {
+  it('stops the agents, discards the verdicts of the scenarios in flight and exits 130', async () => {
+    const cwd = await tempFiles({});
+    const interrupt = new AbortController();
+    const { io, stdout, stderr } = kitIo(cwd, { tty: true, signal: interrupt.signal });
+    // The first progress redraw on a terminal names the scenario that just started.
+    const write = io.stderr.write;
+    const watched = { ...io, stderr: { ...io.stderr, write: (s: string) => (s.includes('running unregistered-call') && interrupt.abort(), write(s)) } };
+    expect(await runCommand.run(['-s', 'unregistered-call'], watched)).toBe(130);
+    expect(stderr()).toContain('interrupted after 1 of 1 scenarios; no reports written');
+    expect(stdout()).toBe('');
+    expect(await readdir(cwd)).toEqual([]);
+  }, 60_000);
+});
+
 describe('relaysim run against the embedded reference agent', () => {
   it('passes a few scenarios, writes the three reports and re-checks the JSON report offline', async () => {
     const r = await run(FAST.flatMap((id) => ['-s', id]));
