@@ -70,13 +70,15 @@ export interface RaceExploration {
   readonly durationMs: number;
 }
 
-/** The steps of a plan as short labels (`register A`, `register A again`, `wait past the TTL`, `call B arrives`). */
+/** The steps of a plan as short labels (`register A`, `register A again`, `wait past the TTL`, `call B arrives`, `(C is never registered)`). */
 export function stepLabels(plan: RacePlan): string[] {
-  return planSteps(plan).flatMap((s) =>
+  const steps = planSteps(plan).flatMap((s) =>
     s.kind === 'arrive'
       ? [...(s.expire ? ['wait past the TTL'] : []), `call ${callLetter(s.call)} arrives`]
       : [`register ${callLetter(s.call)}${s.duplicate ? ' again' : ''}`],
   );
+  const never = plan.calls.flatMap((c, i) => (c.registration === 'missing' ? [`(${callLetter(i)} is never registered)`] : []));
+  return [...steps, ...never];
 }
 
 /** True when the run may have left registry state behind, so the next run needs fresh replicas. */

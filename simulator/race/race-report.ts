@@ -25,12 +25,19 @@ export function raceReportText(record: RaceRecord, outFile?: string): string {
   const lines = [raceHeadline(record)];
   const ce = record.counterexample;
   if (record.interrupted) lines.push('interrupted: the race stopped early (SIGINT)');
+  const replay = record.settings.path !== undefined;
   if (record.holds) {
-    lines.push(`✓ the correlation contract held for ${record.numRuns} interleaving${record.numRuns === 1 ? '' : 's'} in ${seconds(record.durationMs)}`);
+    lines.push(
+      replay
+        ? `✓ the replayed interleaving kept the correlation contract (the counterexample did not reproduce) in ${seconds(record.durationMs)}`
+        : `✓ the correlation contract held for ${record.numRuns} interleaving${record.numRuns === 1 ? '' : 's'} in ${seconds(record.durationMs)}`,
+    );
   } else if (ce !== undefined) {
     const foundAt = record.runs.findIndex((r) => !r.pass) + 1;
     lines.push(
-      `✗ the correlation contract broke (first at interleaving ${foundAt}); shrunk ${record.numShrinks} time${record.numShrinks === 1 ? '' : 's'} to ${ce.calls} call${ce.calls === 1 ? '' : 's'} in ${seconds(record.durationMs)}`,
+      replay
+        ? `✗ the replayed interleaving breaks the correlation contract (${ce.calls} call${ce.calls === 1 ? '' : 's'}, ${seconds(record.durationMs)})`
+        : `✗ the correlation contract broke (first at interleaving ${foundAt}); shrunk ${record.numShrinks} time${record.numShrinks === 1 ? '' : 's'} to ${ce.calls} call${ce.calls === 1 ? '' : 's'} in ${seconds(record.durationMs)}`,
       '',
       'TIMELINE (the order the agent saw)',
       ...ce.timeline.map((line, i) => `  ${String(i + 1).padStart(2)}  ${line}`),

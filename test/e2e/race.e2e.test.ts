@@ -74,6 +74,7 @@ describe('relaysim race', () => {
     expect(replayed.code, replayed.stdout + replayed.stderr).toBe(1);
     expect(replayed.record.runs).toHaveLength(1);
     expect(replayed.record.runs[0]?.phase).toBe('replay');
+    expect(replayed.stdout).toContain(`✗ the replayed interleaving breaks the correlation contract (${ce?.calls} call`);
     expect(replayed.record.counterexample?.plan).toEqual(ce?.plan);
     expect(replayed.record.counterexample?.timeline).toEqual(ce?.timeline);
     expect(replayed.record.counterexample?.replay).toBe(ce?.replay);

@@ -89,3 +89,11 @@ describe('matrixReportText', () => {
     expect(text).toContain('2 cells in 61.0 s');
   });
 });
+
+describe('raceReportText for a replay', () => {
+  it('says whether the replayed interleaving reproduced', () => {
+    const held = raceReportText(record({ settings: { calls: 3, runs: 50, seed: 1, path: '2:0', payload: 'id+from', expiry: true }, numRuns: 1 }));
+    expect(held).toContain('replaying path 2:0 (up to 3 calls)');
+    expect(held).toContain('✓ the replayed interleaving kept the correlation contract (the counterexample did not reproduce)');
+  });
+});
