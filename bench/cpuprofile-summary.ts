@@ -1,6 +1,6 @@
 // Summarises a V8 .cpuprofile (node --cpu-prof): top functions by self time, and self time per
 // package or project folder, so a load run shows where its CPU goes.
-// Run: npx node bench/cpuprofile-summary.ts <file.cpuprofile> [top=25]
+// Run: npx node bench/cpuprofile-summary.ts <file.cpuprofile> [top=25] [function: its callers instead]
 import { readFileSync } from 'node:fs';
 
 interface ProfileNode {
@@ -77,16 +77,52 @@ export function summariseProfile(profile: CpuProfile, top = 25): { readonly tota
   return { totalMs: Math.round(totalUs / 1000), functions: rows(fn), groups: rows(groups) };
 }
 
+/** Self time of the functions named `name`, split by their call stacks (up to `depth` callers). */
+export function callersOf(profile: CpuProfile, name: string, depth = 6, top = 8): SelfTimeRow[] {
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  const stacks = new Map<string, number>();
+  let total = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const dt = (deltas[i + 1] ?? 0) > 0 ? (deltas[i + 1] as number) : 0;
+    total += dt;
+    const node = byId.get(samples[i] as number);
+    if (node?.callFrame.functionName !== name) continue;
+    const chain: string[] = [];
+    let id = parent.get(node.id);
+    while (id !== undefined && chain.length < depth) {
+      const p = byId.get(id);
+      if (!p) break;
+      chain.push(`${p.callFrame.functionName || '(anonymous)'}${p.callFrame.url ? ` ${shortUrl(p.callFrame.url)}:${p.callFrame.lineNumber + 1}` : ''}`);
+      id = parent.get(id);
+    }
+    const key = chain.join(' < ');
+    stacks.set(key, (stacks.get(key) ?? 0) + dt);
+  }
+  return [...stacks.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([stack, us]) => ({ name: stack, selfMs: Math.round(us / 100) / 10, percent: Math.round((us / (total || 1)) * 1000) / 10 }));
+}
+
 function table(rows: readonly SelfTimeRow[]): string {
   return rows.map((r) => `${r.percent.toFixed(1).padStart(6)}%  ${r.selfMs.toFixed(1).padStart(9)} ms  ${r.name}`).join('\n');
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [file, topArg] = process.argv.slice(2);
+  const [file, topArg, callers] = process.argv.slice(2);
   if (file === undefined) {
-    console.error('usage: npx node bench/cpuprofile-summary.ts <file.cpuprofile> [top=25]');
+    console.error('usage: npx node bench/cpuprofile-summary.ts <file.cpuprofile> [top=25] [function name: show its callers]');
     process.exit(2);
   }
-  const summary = summariseProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, Number(topArg ?? 25));
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  if (callers !== undefined) {
+    console.log(`Callers of ${callers} (self time by stack):\n${table(callersOf(profile, callers))}`);
+    process.exit(0);
+  }
+  const summary = summariseProfile(profile, Number(topArg ?? 25));
   console.log(`${file}: ${summary.totalMs} ms sampled\n\nTop functions by self time:\n${table(summary.functions)}\n\nSelf time by package / folder:\n${table(summary.groups)}`);
 }

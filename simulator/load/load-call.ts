@@ -1,5 +1,5 @@
 import type { AgentHandle } from '../agent-target/agent-handle.ts';
-import type { Clock } from '../core/clock.ts';
+import { type Clock, sleep } from '../core/clock.ts';
 import { createSeededIds } from '../core/ids.ts';
 import { createSeededRandom } from '../core/random.ts';
 import { sendPreCallWebhook } from '../coval/dialer.ts';
@@ -28,6 +28,8 @@ export interface LoadCallContext {
   readonly coval: FakeCoval;
   readonly seed: number;
   readonly prompts: number;
+  /** Pause after each complete reply, ms (0: none). */
+  readonly thinkMs: number;
   readonly timeouts: LoadTimeouts;
   readonly authToken: string;
   /** Live calls' matchers, by call number (the fake LLM hook finds them here). */
@@ -130,6 +132,7 @@ export async function runLoadCall(ctx: LoadCallContext, index: number): Promise<
         protocolErrors = record.protocolErrors.length;
         return done({ failure: { kind: 'reply', message: `prompt ${k}: ${message(error)}` } });
       }
+      if (ctx.thinkMs > 0) await sleep(clock, ctx.thinkMs);
     }
 
     // The waiter is in place before the socket closes: the agent exports on close.

@@ -32,6 +32,8 @@ export interface LoadOptions {
   readonly warmupCalls?: number;
   /** Caller prompts per call, 1 or 2. Default 2. */
   readonly prompts?: number;
+  /** The caller's pause after each complete reply (listening, thinking), ms. Default 0: back to back. */
+  readonly thinkMs?: number;
   /** Fake LLM delay before the first token and between tokens, ms. Defaults 5 and 1. */
   readonly firstTokenMs?: number;
   readonly interTokenMs?: number;
@@ -70,6 +72,7 @@ export function checkLoadOptions(options: LoadOptions): void {
   int('warmupCalls', options.warmupCalls, 0);
   num('firstTokenMs', options.firstTokenMs, 0);
   num('interTokenMs', options.interTokenMs, 0);
+  num('thinkMs', options.thinkMs, 0);
   int('seed', options.seed, 0);
   num('sampleMs', options.sampleMs, 10);
   int('agentPid', options.agentPid, 1);

@@ -68,6 +68,7 @@ export interface LoadResult {
     readonly rate?: number;
     readonly warmupCalls: number;
     readonly prompts: number;
+    readonly thinkMs: number;
     readonly firstTokenMs: number;
     readonly interTokenMs: number;
     readonly seed: number;
@@ -105,6 +106,8 @@ export interface LoadResult {
     /** Caller hang-up → the call's trace batch stored by the fake Coval. */
     readonly hangUpToTrace: LatencySummary;
   };
+  /** The kit process's event-loop delay during the measured phase (it includes an embedded agent's work). */
+  readonly kitEventLoopDelay: LatencySummary;
   readonly matching: { readonly matched: number; readonly unmatchedFrames: number; readonly unmatchedChunks: number };
   readonly failures: { readonly byKind: Readonly<Record<string, number>>; readonly examples: readonly FailureExample[] };
   readonly cpu: {

@@ -6,7 +6,8 @@ import { createSeededRandom } from '../core/random.ts';
 import { FAKE_CREDENTIALS, type RunFakes } from '../fakes/fake-stack.ts';
 import type { LlmChunkRecord, LlmRequestRecord } from '../openai/history.ts';
 import { KIT } from '../scenario/run-record.ts';
-import { LatencyHistogram } from './latency-histogram.ts';
+import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks';
+import { EMPTY_SUMMARY, LatencyHistogram, type LatencySummary } from './latency-histogram.ts';
 import type { LatencyMatcher } from './latency-matcher.ts';
 import { runLoadCall, type LoadCallContext, type LoadCallOutcome } from './load-call.ts';
 import { callOfPrompt, callOfSimulationId, latestUserText } from './load-identity.ts';
@@ -72,6 +73,15 @@ function rssReport(points: readonly { calls: number; bytes: number }[]): RssRepo
   };
 }
 
+/** Sampling interval of the event-loop monitor; its histogram holds whole intervals, so this is subtracted. */
+const LOOP_RESOLUTION_MS = 10;
+
+function loopDelaySummary(h: ELDHistogram): LatencySummary {
+  if (h.count === 0) return EMPTY_SUMMARY;
+  const ms = (ns: number): number => Math.max(0, Math.round(ns / 1000) / 1000 - LOOP_RESOLUTION_MS);
+  return { count: h.count, p50: ms(h.percentile(50)), p90: ms(h.percentile(90)), p99: ms(h.percentile(99)), max: ms(h.max), mean: ms(h.mean) };
+}
+
 const pct = (cpuMs: number, wallMs: number): number => (wallMs > 0 ? Math.round((cpuMs / wallMs) * 1000) / 10 : 0);
 
 /**
@@ -89,6 +99,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const prompts = options.prompts ?? 2;
   const firstTokenMs = options.firstTokenMs ?? 5;
   const interTokenMs = options.interTokenMs ?? 1;
+  const thinkMs = options.thinkMs ?? 0;
   const sampleMs = options.sampleMs ?? 500;
   const warmupCalls = options.warmupCalls ?? 0;
   const timeouts = { ...DEFAULT_LOAD_TIMEOUTS, ...options.timeouts };
@@ -226,7 +237,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       return clock.now() - startedAt;
     };
 
-    const base = { agent, fetch: agentFetch, clock, coval: runFakes.coval, seed, prompts, timeouts, authToken, matchers };
+    const base = { agent, fetch: agentFetch, clock, coval: runFakes.coval, seed, prompts, thinkMs, timeouts, authToken, matchers };
     if (warmupCalls > 0) {
       const tally = newTally();
       await phase('warmup', { calls: warmupCalls }, { ...base, histograms: histograms() }, tally, (p) => options.onProgress?.(p));
@@ -252,11 +263,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       });
     };
     sample();
+    // The kit's own event-loop delay: when it grows, the kit (not the agent) is the bottleneck.
+    const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+    loopDelay.enable();
     const bound = { ...(options.calls === undefined ? {} : { calls: options.calls }), ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }) };
     const wallMs = await phase('measure', bound, { ...base, histograms: hist }, tally, (p) => {
       sample();
       options.onProgress?.(p);
     });
+    loopDelay.disable();
     sample();
     forget(true);
     const kit1 = probe.self();
@@ -278,6 +293,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         ...(options.rate === undefined ? {} : { rate: options.rate }),
         warmupCalls,
         prompts,
+        thinkMs,
         firstTokenMs,
         interTokenMs,
         seed,
@@ -294,6 +310,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       protocolErrors: tally.protocolErrors,
       traces: { received: tally.received, lost: tally.lost, misCorrelated: tally.misCorrelated, unidentified: tally.unidentified, stray: strays },
       latency: { agentAdded: hist.agentAdded.summary(), promptToFirstFrame: hist.promptToFirstFrame.summary(), hangUpToTrace: hist.hangUpToTrace.summary() },
+      kitEventLoopDelay: loopDelaySummary(loopDelay),
       matching: { matched: tally.matched, unmatchedFrames: tally.unmatchedFrames, unmatchedChunks: tally.unmatchedChunks },
       failures: { byKind: tally.byKind, examples: tally.examples },
       cpu: {
