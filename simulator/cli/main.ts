@@ -9,12 +9,14 @@ import { runCli } from './run-cli.ts';
 const agentModuleUrl = new URL('../../agent/embed.ts', import.meta.url).href;
 const scenarioDir = fileURLToPath(new URL('../../scenarios/', import.meta.url));
 
-// The first Ctrl-C asks the running command to stop cleanly (agents and fakes closed); a second one
-// gets Node's default behaviour and ends the process at once.
+// The first Ctrl-C becomes `io.signal`: long-running commands (run, serve, race, load) stop cleanly,
+// closing the agents and fakes they started. A second one gets Node's default behaviour and ends
+// the process at once (also the way out of a short command that does not watch the signal).
+const argv = process.argv.slice(2);
 const interrupt = new AbortController();
 process.once('SIGINT', () => interrupt.abort(new Error('SIGINT')));
 
-const code = await runCli(process.argv.slice(2), {
+const code = await runCli(argv, {
   stdout: process.stdout,
   stderr: process.stderr,
   stdin: process.stdin,
