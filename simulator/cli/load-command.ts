@@ -35,7 +35,8 @@ Load:
   -d, --duration S         start calls for S seconds instead of a call count
   --rate R                 open loop: start R calls per second (at most --concurrency in flight;
                            arrivals beyond are shed and counted); default: closed loop
-  --warmup N               calls run first and not measured (default 0)
+  --warmup N               the first N calls warm the agent up and are not measured (default 0)
+  --ramp-ms MS             closed loop: start the --concurrency callers spread over MS (default 0)
   --prompts 1|2            caller prompts per call (default 2)
   --think-ms MS            caller pause after each complete reply (default 0)
   --first-token-ms MS      fake LLM delay before the first token (default 5)
@@ -127,6 +128,7 @@ export const loadCommand: CliCommand = {
       ...(args.durationS === undefined ? {} : { durationMs: args.durationS * 1000 }),
       ...(args.rate === undefined ? {} : { rate: args.rate }),
       warmupCalls: args.warmup,
+      rampMs: args.rampMs,
       prompts: args.prompts,
       thinkMs: args.thinkMs,
       firstTokenMs: args.firstTokenMs,

@@ -22,6 +22,7 @@ export interface LoadArgs {
   readonly durationS?: number;
   readonly rate?: number;
   readonly warmup: number;
+  readonly rampMs: number;
   readonly prompts: number;
   readonly thinkMs: number;
   readonly firstTokenMs: number;
@@ -46,6 +47,7 @@ const OPTIONS = {
   duration: { type: 'string', short: 'd' },
   rate: { type: 'string' },
   warmup: { type: 'string' },
+  'ramp-ms': { type: 'string' },
   prompts: { type: 'string' },
   'think-ms': { type: 'string' },
   'first-token-ms': { type: 'string' },
@@ -105,12 +107,14 @@ export function parseLoadArgs(args: readonly string[]): LoadArgs | LoadUsageProb
   if (v.spawn !== undefined && v.spawn.trim() === '') return { usage: '--spawn needs a command, e.g. --spawn "node agent/main.ts"' };
   if (v['agent-module'] !== undefined && v['agent-module'].trim() === '') return { usage: '--agent-module needs a file' };
   if (v.calls !== undefined && v.duration !== undefined) return { usage: 'choose --calls or --duration, not both' };
+  if (v.rate !== undefined && v['ramp-ms'] !== undefined) return { usage: '--ramp-ms spreads the start of a closed loop; an open loop (--rate) already starts calls one by one' };
 
   const concurrency = integer('concurrency', v.concurrency, DEFAULT_LOAD_CONCURRENCY, 1, 10_000);
   const calls = integer('calls', v.calls, DEFAULT_LOAD_CALLS, 1, 10_000_000);
   const durationS = decimal('duration', v.duration, 0, 0, 86_400, true);
   const rate = decimal('rate', v.rate, 0, 0, 100_000, true);
   const warmup = integer('warmup', v.warmup, 0, 0, 1_000_000);
+  const rampMs = decimal('ramp-ms', v['ramp-ms'], 0, 0, 3_600_000);
   const prompts = integer('prompts', v.prompts, 2, 1, 2);
   const thinkMs = decimal('think-ms', v['think-ms'], 0, 0, 600_000);
   const firstTokenMs = decimal('first-token-ms', v['first-token-ms'], 5, 0, 60_000);
@@ -121,7 +125,7 @@ export function parseLoadArgs(args: readonly string[]): LoadArgs | LoadUsageProb
   const openaiPort = integer('openai-port', v['openai-port'], DEFAULT_LOAD_FAKE_PORTS.openai, 1, 65_535);
   const covalPort = integer('coval-port', v['coval-port'], DEFAULT_LOAD_FAKE_PORTS.coval, 1, 65_535);
   const pid = integer('agent-pid', v['agent-pid'], 0, 1, 0x7fff_ffff);
-  for (const n of [concurrency, calls, durationS, rate, warmup, prompts, thinkMs, firstTokenMs, interTokenMs, seed, sampleMs, timeoutMs, openaiPort, covalPort, pid]) {
+  for (const n of [concurrency, calls, durationS, rate, warmup, rampMs, prompts, thinkMs, firstTokenMs, interTokenMs, seed, sampleMs, timeoutMs, openaiPort, covalPort, pid]) {
     if (isLoadUsageProblem(n)) return n;
   }
 
@@ -163,6 +167,7 @@ export function parseLoadArgs(args: readonly string[]): LoadArgs | LoadUsageProb
     ...(v.duration === undefined ? { calls: calls as number } : { durationS: durationS as number }),
     ...(v.rate === undefined ? {} : { rate: rate as number }),
     warmup: warmup as number,
+    rampMs: rampMs as number,
     prompts: prompts as number,
     thinkMs: thinkMs as number,
     firstTokenMs: firstTokenMs as number,

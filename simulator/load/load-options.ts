@@ -30,6 +30,8 @@ export interface LoadOptions {
   readonly rate?: number;
   /** Calls run before measuring (same concurrency), not counted in the figures. Default 0. */
   readonly warmupCalls?: number;
+  /** Closed loop: the workers start spread evenly over this long, so paced calls do not move in lockstep. Default 0. */
+  readonly rampMs?: number;
   /** Caller prompts per call, 1 or 2. Default 2. */
   readonly prompts?: number;
   /** The caller's pause after each complete reply (listening, thinking), ms. Default 0: back to back. */
@@ -70,6 +72,7 @@ export function checkLoadOptions(options: LoadOptions): void {
   num('durationMs', options.durationMs, 0, true);
   num('rate', options.rate, 0, true);
   int('warmupCalls', options.warmupCalls, 0);
+  num('rampMs', options.rampMs, 0);
   num('firstTokenMs', options.firstTokenMs, 0);
   num('interTokenMs', options.interTokenMs, 0);
   num('thinkMs', options.thinkMs, 0);

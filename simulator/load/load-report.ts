@@ -32,10 +32,10 @@ export function formatLoadReport(r: LoadResult): string {
   const bound = set.calls !== undefined ? `${set.calls} calls` : `${seconds(set.durationMs ?? 0)}`;
   const loop = set.loop === 'open' ? `open loop at ${set.rate} calls/s (at most ${set.concurrency} in flight)` : `closed loop, concurrency ${set.concurrency}`;
   const lines = [
-    `relaysim load: ${r.agent.mode} agent (${r.agent.target}), ${loop}, ${bound}${set.warmupCalls > 0 ? ` after ${set.warmupCalls} warm-up calls` : ''}`,
+    `relaysim load: ${r.agent.mode} agent (${r.agent.target}), ${loop}, ${bound}${set.warmupCalls > 0 ? ` after ${set.warmupCalls} warm-up calls` : ''}${set.rampMs > 0 ? `, callers started over ${set.rampMs} ms` : ''}`,
     `  ${set.prompts} prompt(s) per call${set.thinkMs > 0 ? `, ${set.thinkMs} ms think time` : ''}; fake LLM first token ${set.firstTokenMs} ms, then ${set.interTokenMs} ms per token; seed ${set.seed}`,
     '',
-    `Calls       ${r.calls.completed} completed in ${seconds(r.wallMs)} = ${r.calls.perSecond.toFixed(2)} calls/s; ${r.calls.failed} failed${set.loop === 'open' ? `; ${r.calls.shed} arrivals shed` : ''}`,
+    `Calls       ${r.calls.completed} completed in ${seconds(r.wallMs)} = ${r.calls.perSecond.toFixed(2)} calls/s; ${r.calls.failed} failed; at most ${r.calls.maxInFlight} in flight${set.loop === 'open' ? `; ${r.calls.shed} arrivals shed` : ''}`,
     `Protocol    ${r.protocolErrors} error(s)`,
     `Traces      ${r.traces.received} received; ${r.traces.lost} lost; ${r.traces.misCorrelated} mis-correlated; ${r.traces.unidentified} unidentified; ${r.traces.stray} stray`,
     '',

@@ -67,6 +67,7 @@ export interface LoadResult {
     readonly durationMs?: number;
     readonly rate?: number;
     readonly warmupCalls: number;
+    readonly rampMs: number;
     readonly prompts: number;
     readonly thinkMs: number;
     readonly firstTokenMs: number;
@@ -82,6 +83,8 @@ export interface LoadResult {
     readonly failed: number;
     /** Open loop: arrivals not started because `concurrency` calls were already in flight. */
     readonly shed: number;
+    /** Most calls in flight at once (warm-up included). */
+    readonly maxInFlight: number;
     /** Completed calls per second of wall time. */
     readonly perSecond: number;
   };

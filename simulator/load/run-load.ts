@@ -1,6 +1,6 @@
 import { publicUrlFetch } from '../agent-target/public-url-fetch.ts';
 import { createAgentTarget, isSkipped, type AgentLease } from '../agent-target/agent-target.ts';
-import { type Clock, systemClock } from '../core/clock.ts';
+import { type Clock, sleep, systemClock } from '../core/clock.ts';
 import { SimErrors } from '../core/errors.ts';
 import { createSeededRandom } from '../core/random.ts';
 import { FAKE_CREDENTIALS, type RunFakes } from '../fakes/fake-stack.ts';
@@ -165,92 +165,29 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       runFakes.openai.openai.history.clear();
     };
 
-    const phase = async (kind: 'warmup' | 'measure', bound: { calls?: number; durationMs?: number }, ctx: LoadCallContext, tally: Tally, report: (p: LoadProgress) => void): Promise<number> => {
-      const startedAt = clock.now();
-      let inFlight = 0;
-      let stopped = false;
-      const stop = (): void => {
-        stopped = true;
-      };
-      options.signal?.addEventListener('abort', stop, { once: true });
-      const deadline = bound.durationMs === undefined ? undefined : clock.setTimer(bound.durationMs, stop);
-      const more = (): boolean => !stopped && !options.signal?.aborted && (bound.calls === undefined || tally.started < bound.calls);
-      const progress = (): LoadProgress => ({
-        phase: stopped || (bound.calls !== undefined && tally.started >= bound.calls) ? 'drain' : kind,
-        elapsedMs: clock.now() - startedAt,
-        started: tally.started,
-        completed: tally.completed,
-        failed: tally.failed,
-        inFlight,
-        ...(bound.calls === undefined ? {} : { total: bound.calls }),
-        ...(bound.durationMs === undefined ? {} : { durationMs: bound.durationMs }),
-      });
-      let ticker = clock.setTimer(sampleMs, function tick() {
-        report(progress());
-        ticker = clock.setTimer(sampleMs, tick);
-      });
-      const one = async (): Promise<void> => {
-        const index = nextIndex++;
-        tally.started++;
-        inFlight++;
-        const outcome = await runLoadCall(ctx, index);
-        inFlight--;
-        count(tally, outcome);
-        forget();
-      };
-      try {
-        if (options.rate === undefined || kind === 'warmup') {
-          const worker = async (): Promise<void> => {
-            while (more()) await one();
-          };
-          await Promise.all(Array.from({ length: concurrency }, worker));
-        } else {
-          const rate = options.rate;
-          const running = new Set<Promise<void>>();
-          let arrivals = 0;
-          await new Promise<void>((resolve) => {
-            const arrive = (): void => {
-              if (!more()) {
-                resolve();
-                return;
-              }
-              arrivals++;
-              if (inFlight >= concurrency) tally.shed++;
-              else {
-                const work = one();
-                running.add(work);
-                void work.finally(() => running.delete(work));
-              }
-              const due = startedAt + (arrivals * 1000) / rate;
-              clock.setTimer(Math.max(0, due - clock.now()), arrive);
-            };
-            arrive();
-          });
-          while (running.size > 0) await Promise.all([...running]);
-        }
-      } finally {
-        deadline?.cancel();
-        ticker.cancel();
-        options.signal?.removeEventListener('abort', stop);
-      }
-      report(progress());
-      return clock.now() - startedAt;
-    };
-
-    const base = { agent, fetch: agentFetch, clock, coval: runFakes.coval, seed, prompts, thinkMs, timeouts, authToken, matchers };
-    if (warmupCalls > 0) {
-      const tally = newTally();
-      await phase('warmup', { calls: warmupCalls }, { ...base, histograms: histograms() }, tally, (p) => options.onProgress?.(p));
-      if (tally.failed > 0) notes.push(`${tally.failed} of ${warmupCalls} warm-up calls failed (not counted below)`);
-    }
-
+    // One continuous run: the first `warmupCalls` calls (by start order) warm the agent up and are
+    // not counted; measuring starts when the first measured call starts, so the load never pauses.
     const tally = newTally();
+    const warm = newTally();
     const hist = histograms();
+    const base = { agent, fetch: agentFetch, clock, coval: runFakes.coval, seed, prompts, thinkMs, timeouts, authToken, matchers };
+    const measuredCtx: LoadCallContext = { ...base, histograms: hist };
+    const warmCtx: LoadCallContext = { ...base, histograms: histograms() };
     const samples: ResourceSample[] = [];
-    const kit0 = probe.self();
-    const agent0 = readAgent();
-    const t0 = clock.now();
+    const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+    const runStartedAt = clock.now();
+    let t0: number | undefined;
+    let kit0: ProcessReading = probe.self();
+    let agent0: ProcessReading | undefined;
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let stopped = false;
+    let deadline: { cancel(): void } | undefined;
+    const stop = (): void => {
+      stopped = true;
+    };
     const sample = (): void => {
+      if (t0 === undefined) return;
       const kit = probe.self();
       const a = readAgent();
       samples.push({
@@ -262,16 +199,93 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         ...(a === undefined ? {} : { agentRssBytes: a.rssBytes, agentCpuMs: Math.round(a.cpuMs - (agent0?.cpuMs ?? 0)) }),
       });
     };
-    sample();
-    // The kit's own event-loop delay: when it grows, the kit (not the agent) is the bottleneck.
-    const loopDelay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
-    loopDelay.enable();
-    const bound = { ...(options.calls === undefined ? {} : { calls: options.calls }), ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }) };
-    const wallMs = await phase('measure', bound, { ...base, histograms: hist }, tally, (p) => {
+    const beginMeasuring = (): void => {
+      t0 = clock.now();
+      kit0 = probe.self();
+      agent0 = readAgent();
+      loopDelay.enable();
       sample();
-      options.onProgress?.(p);
+      if (options.durationMs !== undefined) deadline = clock.setTimer(options.durationMs, stop);
+    };
+    const more = (): boolean => !stopped && !options.signal?.aborted && (options.calls === undefined || nextIndex < warmupCalls + options.calls);
+    const progress = (): LoadProgress => {
+      const measuring = t0 !== undefined;
+      const t = measuring ? tally : warm;
+      return {
+        phase: !more() ? 'drain' : measuring ? 'measure' : 'warmup',
+        elapsedMs: clock.now() - (t0 ?? runStartedAt),
+        started: t.started,
+        completed: t.completed,
+        failed: t.failed,
+        inFlight,
+        ...(measuring ? (options.calls === undefined ? {} : { total: options.calls }) : { total: warmupCalls }),
+        ...(measuring && options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
+      };
+    };
+    options.signal?.addEventListener('abort', stop, { once: true });
+    let ticker = clock.setTimer(sampleMs, function tick() {
+      sample();
+      options.onProgress?.(progress());
+      ticker = clock.setTimer(sampleMs, tick);
     });
+    const one = async (): Promise<void> => {
+      const index = nextIndex++;
+      const measured = index >= warmupCalls;
+      if (measured && t0 === undefined) beginMeasuring();
+      const t = measured ? tally : warm;
+      t.started++;
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      const outcome = await runLoadCall(measured ? measuredCtx : warmCtx, index);
+      inFlight--;
+      count(t, outcome);
+      forget();
+    };
+    try {
+      if (options.rate === undefined) {
+        const rampMs = options.rampMs ?? 0;
+        const worker = async (w: number): Promise<void> => {
+          if (rampMs > 0 && w > 0) await sleep(clock, (rampMs * w) / concurrency);
+          while (more()) await one();
+        };
+        await Promise.all(Array.from({ length: concurrency }, (_, w) => worker(w)));
+      } else {
+        const rate = options.rate;
+        const running = new Set<Promise<void>>();
+        let arrivals = 0;
+        await new Promise<void>((resolve) => {
+          const arrive = (): void => {
+            if (!more()) {
+              resolve();
+              return;
+            }
+            arrivals++;
+            if (inFlight >= concurrency) {
+              if (nextIndex >= warmupCalls) tally.shed++;
+              else warm.shed++;
+            } else {
+              const work = one();
+              running.add(work);
+              void work.finally(() => running.delete(work));
+            }
+            const due = runStartedAt + (arrivals * 1000) / rate;
+            clock.setTimer(Math.max(0, due - clock.now()), arrive);
+          };
+          arrive();
+        });
+        while (running.size > 0) await Promise.all([...running]);
+      }
+    } finally {
+      deadline?.cancel();
+      ticker.cancel();
+      options.signal?.removeEventListener('abort', stop);
+    }
+    if (t0 === undefined) beginMeasuring();
+    const measuredFrom = t0 as number;
+    const wallMs = clock.now() - measuredFrom;
     loopDelay.disable();
+    options.onProgress?.(progress());
+    if (warm.failed > 0) notes.push(`${warm.failed} of ${warm.completed} warm-up calls failed (not counted above)`);
     sample();
     forget(true);
     const kit1 = probe.self();
@@ -284,14 +298,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const result: LoadResult = {
       schemaVersion: LOAD_RESULT_SCHEMA_VERSION,
       kit: { name: KIT.name, version: KIT.version },
-      startedAt: new Date(clock.epochMs() - (clock.now() - t0)).toISOString(),
+      startedAt: new Date(clock.epochMs() - (clock.now() - measuredFrom)).toISOString(),
       agent: { mode: agent.mode, target: options.agentLabel ?? agent.baseUrl, ...(pid === undefined || pid === null ? {} : { pid }), sameProcess },
       settings: {
         loop: options.rate === undefined ? 'closed' : 'open',
         concurrency,
-        ...bound,
+        ...(options.calls === undefined ? {} : { calls: options.calls }),
+        ...(options.durationMs === undefined ? {} : { durationMs: options.durationMs }),
         ...(options.rate === undefined ? {} : { rate: options.rate }),
         warmupCalls,
+        rampMs: options.rampMs ?? 0,
         prompts,
         thinkMs,
         firstTokenMs,
@@ -305,6 +321,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         completed: tally.completed,
         failed: tally.failed,
         shed: tally.shed,
+        maxInFlight,
         perSecond: wallMs > 0 ? Math.round((tally.completed / wallMs) * 100_000) / 100 : 0,
       },
       protocolErrors: tally.protocolErrors,

@@ -3,7 +3,7 @@ import { isLoadUsageProblem, parseLoadArgs } from '../../../simulator/load/load-
 
 describe('parseLoadArgs', () => {
   it('defaults to the embedded agent, a closed loop of 1000 calls at concurrency 50', () => {
-    expect(parseLoadArgs([])).toMatchObject({ concurrency: 50, calls: 1000, prompts: 2, warmup: 0, thinkMs: 0, firstTokenMs: 5, interTokenMs: 1, json: false, agent: { kind: 'embedded' } });
+    expect(parseLoadArgs([])).toMatchObject({ concurrency: 50, calls: 1000, prompts: 2, warmup: 0, rampMs: 0, thinkMs: 0, firstTokenMs: 5, interTokenMs: 1, json: false, agent: { kind: 'embedded' } });
   });
 
   it('reads every option', () => {
@@ -15,6 +15,7 @@ describe('parseLoadArgs', () => {
       durationS: 2.5,
       rate: 100,
       warmup: 10,
+      rampMs: 0,
       prompts: 1,
       thinkMs: 250,
       firstTokenMs: 0,
@@ -37,6 +38,7 @@ describe('parseLoadArgs', () => {
     [['--concurrency', '0'], '--concurrency must be an integer'],
     [['--calls', 'many'], '--calls must be an integer'],
     [['--calls', '5', '--duration', '3'], 'not both'],
+    [['--rate', '5', '--ramp-ms', '100'], '--ramp-ms spreads'],
     [['--prompts', '3'], '--prompts must be an integer from 1 to 2'],
     [['--rate', '0'], '--rate must be a number above 0'],
     [['--think-ms=-1'], '--think-ms must be a number'],

@@ -14,11 +14,14 @@ describe('runLoad against the embedded reference agent', () => {
       concurrency: 5,
       calls: 20,
       warmupCalls: 2,
+      rampMs: 20,
       sampleMs: 50,
       onProgress: (p) => progress.push(p.completed),
     });
     expect(result.ok).toBe(true);
     expect(result.calls).toMatchObject({ started: 20, completed: 20, failed: 0, shed: 0 });
+    expect(result.calls.maxInFlight).toBeLessThanOrEqual(5);
+    expect(result.settings).toMatchObject({ warmupCalls: 2, rampMs: 20, loop: 'closed' });
     expect(result.traces).toEqual({ received: 20, lost: 0, misCorrelated: 0, unidentified: 0, stray: 0 });
     expect(result.protocolErrors).toBe(0);
     // Every streamed chunk came back as exactly one text frame.
