@@ -132,6 +132,13 @@ export class RelayClient {
     const connectUrl = downgraded ? options.url.replace(/^wss:/i, 'ws:') : options.url;
     const signature = computeTwilioSignature(options.authToken, options.url);
     const requestHeaders: Record<string, string> = { 'User-Agent': 'Twilio.TmeWs/1.0' };
+    // A downgraded connection stands in for Twilio → TLS-terminating proxy → agent, so it carries
+    // what such a proxy adds: an agent rebuilding its public wss:// URL to check the signature
+    // (conversationrelay.md §7.1) then sees the scheme and host Twilio actually used.
+    if (downgraded) {
+      requestHeaders['X-Forwarded-Proto'] = 'https';
+      requestHeaders['X-Forwarded-Host'] = parsed.host;
+    }
     const signing = options.signing ?? 'valid';
     if (signing !== 'missing') requestHeaders['X-Twilio-Signature'] = signing === 'valid' ? signature : (signature[0] === 'A' ? 'B' : 'A') + signature.slice(1);
     const handshake = { signedUrl: options.url, connectUrl, downgraded, requestHeaders };

@@ -25,16 +25,19 @@ describe('RelayClient', () => {
     expect(verifyTwilioSignature(TOKEN, conn.headers['x-twilio-signature'] as string, url)).toBe(true);
     expect(verifyTwilioSignature(TOKEN, conn.headers['x-twilio-signature'] as string, url.replace('wss:', 'ws:'))).toBe(false);
     expect(conn.headers['user-agent']).toBe('Twilio.TmeWs/1.0');
+    expect(conn.headers['x-forwarded-proto']).toBe('https');
     expect(conn.headers['sec-websocket-protocol']).toBeUndefined();
     expect(conn.headers.origin).toBeUndefined();
     expect(conn.headers['sec-websocket-extensions']).toBeUndefined();
     expect(client.handshake).toMatchObject({ signedUrl: url, connectUrl: url.replace('wss:', 'ws:'), downgraded: true });
+    expect(client.handshake.requestHeaders).toMatchObject({ 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': new URL(url).host });
     expect(client.handshakeRecord.status).toBe(101);
   });
 
   it('keeps wss:// when TLS is configured or the host is not loopback', () => {
     const withTls = open('wss://127.0.0.1:1/relay', new ManualClock(), { tls: { rejectUnauthorized: false } });
     expect(withTls.handshake).toMatchObject({ connectUrl: 'wss://127.0.0.1:1/relay', downgraded: false });
+    expect(withTls.handshake.requestHeaders['X-Forwarded-Proto']).toBeUndefined();
     const remote = open('wss://agent.invalid/relay');
     expect(remote.handshake).toMatchObject({ connectUrl: 'wss://agent.invalid/relay', downgraded: false });
   });
