@@ -8,7 +8,6 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { connectSocket, probeSocket, spokenSse, toolCallSse, twilioSignature, within } from '../support/agent-fakes.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const NODE = `${ROOT}node_modules/.bin/node`;
 const TOKEN = 'e2e_auth_token';
 const COVAL_KEY = 'e2e-coval-key';
 const PUBLIC_URL = 'https://agent.e2e.test';
@@ -59,9 +58,14 @@ async function startStub(answer: (req: Recorded, seen: readonly Recorded[]) => {
   return { origin, requests, received };
 }
 
-/** The agent as a child process: its JSON log lines, a way to await one, and its exit. */
+/**
+ * The agent started exactly as the README says, `npm run agent`, configured only by environment
+ * variables (plus the PATH and HOME npm itself needs): its JSON log lines, a way to await one, and
+ * its exit. Signals go to npm, which must pass them on to the agent.
+ */
 function spawnAgent(env: Record<string, string>) {
-  const child: ChildProcessWithoutNullStreams = spawn(NODE, ['agent/main.ts'], { cwd: ROOT, env, stdio: 'pipe' });
+  const npmEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env };
+  const child: ChildProcessWithoutNullStreams = spawn('npm', ['run', '--silent', 'agent'], { cwd: ROOT, env: npmEnv, stdio: 'pipe' });
   onTestFinished(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   });
