@@ -28,9 +28,3 @@ describe('toolchain (architecture §8)', () => {
     for (const command of ['npm ci', 'npm run typecheck', 'npm test']) expect(ci).toContain(command);
   });
 });
-
-describe('npm run agent', () => {
-  it('execs the agent so the signals npm forwards reach it, not a shell in between', () => {
-    expect(pkg.scripts.agent).toBe('exec node agent/main.ts');
-  });
-});
