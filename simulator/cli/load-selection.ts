@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { CHECKS } from '../checks/catalogue.ts';
 import { duplicateIdProblems, loadScenarioFile, loadScenarioLibrary } from '../scenario/load-scenario.ts';
 import { scenarioInvalidError } from '../scenario/scenario-problem.ts';
 import type { Scenario } from '../scenario/schema.ts';
@@ -11,8 +10,6 @@ import type { CliIo } from './cli-command.ts';
 export interface SelectionProblem {
   readonly problem: string;
 }
-
-const KNOWN_CHECKS: ReadonlySet<string> = new Set(CHECKS.map((c) => c.id));
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -33,8 +30,8 @@ export async function loadSelection(
     for (const source of sources) {
       const info = await stat(source).catch(() => undefined);
       if (info === undefined) return { problem: `no such scenario file or folder: ${source}` };
-      if (info.isDirectory()) library.push(...(await loadScenarioLibrary(source, { knownCheckIds: KNOWN_CHECKS })));
-      else library.push(await loadScenarioFile(source, { knownCheckIds: KNOWN_CHECKS }));
+      if (info.isDirectory()) library.push(...(await loadScenarioLibrary(source)));
+      else library.push(await loadScenarioFile(source));
     }
     const duplicates = duplicateIdProblems(library);
     if (duplicates.length > 0) throw scenarioInvalidError(sources.join(', '), duplicates);

@@ -1,5 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { CHECKS } from '../checks/catalogue.ts';
 import { SimErrors } from '../core/errors.ts';
 import { normaliseScenario } from './normalise-scenario.ts';
 import { keyPath, type ScenarioProblem, scenarioInvalidError, sortProblems } from './scenario-problem.ts';
@@ -10,9 +11,12 @@ import { YamlSource } from './yaml-positions.ts';
 
 /** Options of the loader. */
 export interface LoadScenarioOptions {
-  /** When given, `expect.checks` and `expect.failingChecks` must name ids from this set. */
+  /** `expect.checks` and `expect.failingChecks` must name ids from this set (default: the check catalogue). */
   readonly knownCheckIds?: ReadonlySet<string>;
 }
+
+/** Every id of the check catalogue: what a scenario may list under `expect`. */
+const CATALOGUE_IDS: ReadonlySet<string> = new Set(CHECKS.map((c) => c.id));
 
 /** A scenario text checked: the normalised scenario, or every problem found. */
 export type ScenarioResult =
@@ -58,7 +62,7 @@ export function validateScenario(text: string, fileName: string, options: LoadSc
   const match = /^(.*)\.yaml$/.exec(basename(fileName));
   const rules: ScenarioRuleOptions = {
     ...(match?.[1] !== undefined ? { expectedId: match[1] } : {}),
-    ...(options.knownCheckIds !== undefined ? { knownCheckIds: options.knownCheckIds } : {}),
+    knownCheckIds: options.knownCheckIds ?? CATALOGUE_IDS,
   };
   const semantic = scenarioRuleProblems(file, rules);
   if (semantic.length > 0) return { ok: false, problems: sortProblems(semantic.map(problem)) };

@@ -100,10 +100,11 @@ describe('scenario cross-field rules', () => {
     ]);
   });
 
-  it('rejects a check expected both to pass and to fail, and unknown ids when a catalogue is given', () => {
-    const body = 'caller: [hangUp: {}]\nexpect:\n  checks: [CR-A, CR-B]\n  failingChecks: [CR-A]\n';
+  it('rejects a check expected both to pass and to fail, and ids outside the catalogue (by default the real one)', () => {
+    const body = 'caller: [hangUp: {}]\nexpect:\n  checks: [CR-FRAMES-VALID, CR-B]\n  failingChecks: [CR-FRAMES-VALID]\n';
     expect(problems(body)).toEqual([
-      '6:19: check CR-A cannot be both expected to pass (checks) and to fail (failingChecks) (key: expect.failingChecks[0])',
+      '5:29: unknown check id CR-B (see the check catalogue) (key: expect.checks[1])',
+      '6:19: check CR-FRAMES-VALID cannot be both expected to pass (checks) and to fail (failingChecks) (key: expect.failingChecks[0])',
     ]);
     expect(problems('caller: [hangUp: {}]\nexpect:\n  checks: [CR-A, CR-B]\n', { knownCheckIds: new Set(['CR-A']) })).toEqual([
       '5:18: unknown check id CR-B (see the check catalogue) (key: expect.checks[1])',
