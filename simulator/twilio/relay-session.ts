@@ -39,6 +39,8 @@ interface SessionWaiter {
   readonly description: string;
   readonly reject: (error: Error) => void;
   readonly timeout: TimerHandle;
+  /** False when only frames can change the answer (then no playback timer re-checks it). */
+  readonly timed: boolean;
   recheck?: TimerHandle;
 }
 
@@ -205,7 +207,11 @@ export class RelaySession {
           .find((c) => c.index >= from && c.kind === 'text' && c.lastReceived && FINAL_STATUSES.has(c.status));
         return found !== undefined;
       },
-      { timeoutMs: options.timeoutMs, description: `the agent's reply (text cycle ${from} or later) to be ${until === 'received' ? 'complete (last:true)' : 'spoken to the end'}` },
+      {
+        timeoutMs: options.timeoutMs,
+        description: `the agent's reply (text cycle ${from} or later) to be ${until === 'received' ? 'complete (last:true)' : 'spoken to the end'}`,
+        timed: until !== 'received',
+      },
     ).then(() => found as TalkCycleRecord);
   }
 
@@ -454,7 +460,7 @@ export class RelaySession {
     this.#resolveDone(this.record());
   }
 
-  #waitUntil(check: () => boolean, options: { timeoutMs: number; description: string }): Promise<void> {
+  #waitUntil(check: () => boolean, options: { timeoutMs: number; description: string; timed?: boolean }): Promise<void> {
     if (check()) return Promise.resolve();
     if (this.#end) {
       return Promise.reject(new SimErrors.SIM_ERR_TWILIO_SOCKET_CLOSED(options.description, this.client.closeInfo?.code ?? 'none'));
@@ -468,6 +474,7 @@ export class RelaySession {
         },
         description: options.description,
         reject,
+        timed: options.timed ?? true,
         timeout: this.#clock.setTimer(options.timeoutMs, () => {
           this.#drop(waiter);
           reject(new SimErrors.SIM_ERR_WAIT_TIMEOUT(options.timeoutMs, options.description));
@@ -480,6 +487,9 @@ export class RelaySession {
 
   /** Re-checks a waiter when the audio next starts or stops, since nothing else may happen then. */
   #arm(waiter: SessionWaiter): void {
+    // A wait for frames alone (`last:true` received) is re-checked on each frame; timing the
+    // playback for it cost a timeline scan and a timer per frame (decision 0902).
+    if (!waiter.timed) return;
     waiter.recheck?.cancel();
     const next = this.#playback.nextChangeAt();
     if (next === undefined) {
