@@ -1,5 +1,6 @@
 // Fake Coval ingest throughput (architecture §9 target: >= 50k spans/s JSON decode+validate).
 // Run: npx node bench/otlp-ingest.bench.ts   (prints medians of 15 rounds over a 10k-span batch)
+// `npm run bench` calls measureIngest() from here.
 import { decodeOtlpJson } from '../simulator/otlp/decode-json.ts';
 import { decodeOtlpProtobuf } from '../simulator/otlp/decode-protobuf.ts';
 import { encodeOtlpJson } from '../simulator/otlp/encode-json.ts';
@@ -7,13 +8,11 @@ import { encodeOtlpProtobuf } from '../simulator/otlp/encode-protobuf.ts';
 import type { OtlpRequest, OtlpSpan } from '../simulator/otlp/model.ts';
 import { validateRequest } from '../simulator/otlp/validate.ts';
 
-const SPANS = 10_000;
-const ROUNDS = 15;
 const names = ['stt', 'llm', 'tts'] as const;
 
-function batch(): OtlpRequest {
+function batch(count: number): OtlpRequest {
   const spans: OtlpSpan[] = [];
-  for (let i = 0; i < SPANS; i++) {
+  for (let i = 0; i < count; i++) {
     const start = 1_760_000_000_000_000_000n + BigInt(i) * 1_000_000n;
     spans.push({
       traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
@@ -44,25 +43,55 @@ function batch(): OtlpRequest {
   return { resourceSpans: [{ resource, scopeSpans: [{ scope, spans, schemaUrl: '' }], schemaUrl: '' }] };
 }
 
-function median(fn: () => void): number {
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+}
+
+function timeRounds(fn: () => void, rounds: number): number[] {
   for (let i = 0; i < 3; i++) fn();
   const times: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
+  for (let i = 0; i < rounds; i++) {
     const t0 = performance.now();
     fn();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(ROUNDS / 2)] as number;
+  return times;
 }
 
-const request = batch();
-const cases: Array<[string, () => void]> = [
-  ['json (int64 strings) decode+validate', ((t) => () => { const r = decodeOtlpJson(t); if (r.ok) validateRequest(r.request); })(encodeOtlpJson(request))],
-  ['json (int64 numbers) decode+validate', ((t) => () => { const r = decodeOtlpJson(t); if (r.ok) validateRequest(r.request); })(encodeOtlpJson(request, { int64: 'number' }))],
-  ['protobuf decode+validate', ((b) => () => { const r = decodeOtlpProtobuf(b); if (r.ok) validateRequest(r.request); })(encodeOtlpProtobuf(request))],
-];
-for (const [label, fn] of cases) {
-  const ms = median(fn);
-  console.log(`${label.padEnd(40)} ${ms.toFixed(1).padStart(7)} ms / ${SPANS} spans = ${Math.round((SPANS / ms) * 1000).toLocaleString('en-US')} spans/s`);
+/** Decode+validate throughput of one encoding: the median of `rounds` rounds, in spans/s. */
+export interface IngestFigure {
+  readonly label: string;
+  readonly spansPerSecond: number;
+  readonly medianMs: number;
+  readonly roundsMs: readonly number[];
+}
+
+/** Times decode+validate of one `spans`-span batch in OTLP/JSON (string and number int64s) and protobuf. */
+export function measureIngest(spans = 10_000, rounds = 15): IngestFigure[] {
+  const request = batch(spans);
+  const json = (text: string) => () => {
+    const r = decodeOtlpJson(text);
+    if (r.ok) validateRequest(r.request);
+  };
+  const protobuf = (bytes: Uint8Array) => () => {
+    const r = decodeOtlpProtobuf(bytes);
+    if (r.ok) validateRequest(r.request);
+  };
+  const cases: [string, () => void][] = [
+    ['json (int64 strings)', json(encodeOtlpJson(request))],
+    ['json (int64 numbers)', json(encodeOtlpJson(request, { int64: 'number' }))],
+    ['protobuf', protobuf(encodeOtlpProtobuf(request))],
+  ];
+  return cases.map(([label, fn]) => {
+    const roundsMs = timeRounds(fn, rounds).map((ms) => Math.round(ms * 100) / 100);
+    const medianMs = median(roundsMs);
+    return { label, spansPerSecond: Math.round((spans / medianMs) * 1000), medianMs, roundsMs };
+  });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const f of measureIngest()) {
+    console.log(`${`${f.label} decode+validate`.padEnd(40)} ${f.medianMs.toFixed(1).padStart(7)} ms / 10000 spans = ${f.spansPerSecond.toLocaleString('en-US')} spans/s`);
+  }
 }
