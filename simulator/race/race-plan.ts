@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { interleavingSteps } from './interleaving.ts';
+import { type CallTiming, callsArbitrary, interleavingSteps, stepTimeArbitrary } from './interleaving.ts';
 
 /** Which fields Coval's pre-call webhook carries (otlp-coval §4.2). */
 export type RacePayload = 'id' | 'id+from' | 'id+from+to';
@@ -11,9 +11,8 @@ export const RACE_PAYLOADS: readonly RacePayload[] = ['id', 'id+from', 'id+from+
 export type RaceRegistration = 'once' | 'missing' | 'twice-before-arrival' | 'twice-after-arrival';
 
 /** One generated call. Every field shrinks towards the plain case (registered once, no wait). */
-export interface RaceCallPlan {
-  /** The interleaving choices of the two steps this call adds (decision 0004). */
-  readonly choices: readonly [number, number];
+export interface RaceCallPlan extends CallTiming {
+  /** `registerAt` and `arriveAfter` place its two steps in the interleaving (decision 0950). */
   readonly registration: RaceRegistration;
   /** Real milliseconds to wait before this call arrives. */
   readonly gapMs: number;
@@ -21,7 +20,7 @@ export interface RaceCallPlan {
   readonly expire: boolean;
 }
 
-/** One generated race: 1 to `--calls` calls; the interleaving follows from their choices. */
+/** One generated race: 1 to `--calls` calls; the interleaving follows from their step times. */
 export interface RacePlan {
   readonly calls: readonly RaceCallPlan[];
 }
@@ -50,20 +49,23 @@ function registrationOf(n: number): RaceRegistration {
 }
 
 /**
- * The race generator. A call is a record, so shrinking removes whole calls (and with them their
- * pair of interleaving choices) and moves each field towards its plain value: choices towards the
- * in-order interleaving, registration towards `once`, gaps towards 0, expiry towards off. Rare
- * cases are mapped from the top of a small integer range so that they shrink away.
+ * The race generator. A call is a record holding its own step times, so shrinking removes any
+ * call without reordering the others (decision 0950) and moves each field towards its plain value:
+ * times towards the in-order interleaving, registration towards `once`, gaps towards 0, expiry
+ * towards off. Rare cases are mapped from the top of a small integer range so that they shrink away.
  */
 export function racePlanArbitrary(shape: RacePlanShape): fc.Arbitrary<RacePlan> {
-  const choice = fc.nat({ max: 2 * shape.maxCalls - 1 });
+  const time = stepTimeArbitrary(shape.maxCalls);
+  // fast-check shrinks a record's fields in key order: the costly ones first (an expiry wait takes
+  // the TTL + 0.3 s of real time in every run that keeps it), so later shrinks run without them.
   const call = fc.record({
-    choices: fc.tuple(choice, choice),
-    registration: fc.nat({ max: 99 }).map(registrationOf),
-    gapMs: fc.nat({ max: 69 + MAX_GAP_MS + 1 }).map((n) => Math.max(0, n - 70)),
     expire: shape.expiry ? fc.nat({ max: 199 }).map((n) => n >= 196) : fc.constant(false),
+    gapMs: fc.nat({ max: 69 + MAX_GAP_MS + 1 }).map((n) => Math.max(0, n - 70)),
+    registration: fc.nat({ max: 99 }).map(registrationOf),
+    registerAt: time,
+    arriveAfter: time,
   });
-  return fc.array(call, { minLength: 1, maxLength: shape.maxCalls }).map((calls) => ({ calls }));
+  return callsArbitrary(call, shape.maxCalls).map((calls) => ({ calls }));
 }
 
 /**
@@ -72,9 +74,8 @@ export function racePlanArbitrary(shape: RacePlanShape): fc.Arbitrary<RacePlan> 
  * the registration or the arrival they repeat.
  */
 export function planSteps(plan: RacePlan): RaceStep[] {
-  const choices = plan.calls.flatMap((c) => c.choices);
   const steps: RaceStep[] = [];
-  for (const step of interleavingSteps(plan.calls.length, choices)) {
+  for (const step of interleavingSteps(plan.calls)) {
     const call = plan.calls[step.call] as RaceCallPlan;
     if (step.kind === 'register') {
       if (call.registration === 'missing') continue;

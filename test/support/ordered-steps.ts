@@ -1,6 +1,6 @@
 /**
- * The shrinkable interleaving representation and its barrier (decision 0004) live in the product
+ * The shrinkable interleaving representation and its barrier (decisions 0004, 0950) live in the product
  * (`relaysim race` uses them); the property tests import them from here.
  */
-export { interleaving, interleavingSteps, type InterleavingStep } from '../../simulator/race/interleaving.ts';
+export { callsArbitrary, callTimingArbitrary, interleaving, interleavingSteps, type CallTiming, type InterleavingStep } from '../../simulator/race/interleaving.ts';
 export { orderedSteps, type StepRunner } from '../../simulator/race/ordered-steps.ts';

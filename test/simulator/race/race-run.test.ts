@@ -16,9 +16,10 @@ async function cluster(strategy: string, replicas = 1): Promise<RaceCluster> {
   return c;
 }
 
-const call = (choices: [number, number], over: Partial<RaceCallPlan> = {}): RaceCallPlan => ({ choices, registration: 'once', gapMs: 0, expire: false, ...over });
+/** A call registered at step time `registerAt` that arrives `arriveAfter` later. */
+const call = ([registerAt, arriveAfter]: [number, number], over: Partial<RaceCallPlan> = {}): RaceCallPlan => ({ registerAt, arriveAfter, registration: 'once', gapMs: 0, expire: false, ...over });
 /** register A, register B, call B arrives, call A arrives. */
-const reversed: RacePlan = { calls: [call([0, 0]), call([1, 0])] };
+const reversed: RacePlan = { calls: [call([0, 1]), call([0, 0])] };
 const inOrder: RacePlan = { calls: [call([0, 0]), call([0, 0])] };
 
 describe('runRacePlan', () => {
