@@ -1,6 +1,7 @@
 // The shape of bench/results.json (written by bench/run-bench.ts, rendered by results-markdown.ts).
 import type { LoadOptions } from '../simulator/load/load-options.ts';
 import type { RssReport } from '../simulator/load/load-result.ts';
+import type { RssSlope } from '../simulator/load/rss-slope.ts';
 import type { MachineInfo } from './machine.ts';
 
 /** One load run's figures (latencies in ms). */
@@ -68,10 +69,13 @@ export interface SuiteRuns {
 
 /** Section (e). */
 export interface SoakResult {
-  readonly figures: LoadRunFigures;
+  /** Null when the soak did not run (a partial bench). */
+  readonly figures: LoadRunFigures | null;
   readonly settings: Partial<LoadOptions>;
   readonly rss: RssReport | null;
   readonly points: readonly { readonly calls: number; readonly rssMiB: number }[];
+  /** The agent's live JS heap right after each major GC (bench/heap-probe.ts), and its slope. */
+  readonly heapAfterMajorGc: { readonly points: readonly { readonly calls: number; readonly heapUsedBytes: number }[]; readonly slope: RssSlope | null };
 }
 
 /** bench/results.json. */

@@ -40,6 +40,7 @@ export function renderResultsMarkdown(results: BenchResults): string {
   const jsonIngest = results.ingest.find((i) => i.label.startsWith('json (int64 strings)'));
   const soak = results.soak;
   const slopeMiB = soak.rss ? soak.rss.slope.bytesPer1000Calls / MIB : null;
+  const heap = soak.heapAfterMajorGc.slope;
   const kitCallsPerMinute = c500 ? 60_000 / c500.reference.median.kitCpuMsPerCall : null;
   const latencyCell = (l: LevelResult | undefined, key: 'agentAddedP50' | 'agentAddedP99'): string =>
     l ? `${n(l.reference.median[key], 3)} ms (floor ${n(l.floor.median[key], 3)} ms, ratio ${n(l.ratios[key])}×)` : '–';
@@ -63,8 +64,12 @@ export function renderResultsMarkdown(results: BenchResults): string {
     ['fake Coval ingest ≥ 50k spans/s JSON decode+validate', jsonIngest ? `${int(jsonIngest.medianSpansPerSecond)} spans/s` : '–', mark((jsonIngest?.medianSpansPerSecond ?? 0) >= 50_000)],
     [
       'flat RSS across a 10,000-call soak',
-      soak.rss ? `${n(slopeMiB)} MiB per 1,000 calls ± ${n(soak.rss.slope.stdErrPer1000Calls / MIB)} (RSS ${n(soak.rss.startBytes / MIB, 0)} → ${n(soak.rss.endBytes / MIB, 0)} MiB, scatter ${n(soak.rss.slope.residualStdBytes / MIB)} MiB)` : 'not measured',
-      soak.rss?.slope.flat === true ? 'met (within noise)' : '**not flat** (see docs/performance.md)',
+      `${soak.rss ? `RSS ${n(slopeMiB)} MiB per 1,000 calls ± ${n(soak.rss.slope.stdErrPer1000Calls / MIB)} (${n(soak.rss.startBytes / MIB, 0)} → ${n(soak.rss.endBytes / MIB, 0)} MiB, scatter ${n(soak.rss.slope.residualStdBytes / MIB)} MiB)` : 'RSS not measured'}; ${heap ? `live heap after major GC ${n(heap.bytesPer1000Calls / MIB)} MiB per 1,000 calls ± ${n(heap.stdErrPer1000Calls / MIB)} (${heap.samples} GCs)` : 'live heap not measured'}`,
+      soak.rss?.slope.flat === true
+        ? 'met (within noise)'
+        : heap?.flat === true
+          ? '**RSS not flat**; the live heap is (no per-call leak: see docs/performance.md)'
+          : '**not met**',
     ],
   ];
 
@@ -109,11 +114,17 @@ export function renderResultsMarkdown(results: BenchResults): string {
     '',
     '## (e) Soak: spawned reference agent',
     '',
-    `${int(soak.figures.completed)} calls after ${int(soak.settings.warmupCalls ?? 0)} warm-up calls at concurrency ${soak.settings.concurrency}: ${n(soak.figures.callsPerSecond, 1)} calls/s, ${soak.figures.failed} failed, ${soak.figures.protocolErrors} protocol errors, ${soak.figures.lost} lost, ${soak.figures.misCorrelated + soak.figures.unidentified} mis-correlated.`,
+    soak.figures
+      ? `${int(soak.figures.completed)} calls after ${int(soak.settings.warmupCalls ?? 0)} warm-up calls at concurrency ${soak.settings.concurrency}: ${n(soak.figures.callsPerSecond, 1)} calls/s, ${soak.figures.failed} failed, ${soak.figures.protocolErrors} protocol errors, ${soak.figures.lost} lost, ${soak.figures.misCorrelated + soak.figures.unidentified} mis-correlated.`
+      : 'Not run.',
     '',
     soak.rss
       ? `Agent RSS ${n(soak.rss.startBytes / MIB, 1)} → ${n(soak.rss.endBytes / MIB, 1)} MiB (max ${n(soak.rss.maxBytes / MIB, 1)}). Linear regression of RSS on calls completed (first 10% dropped, ${soak.rss.slope.samples} samples, calls ${int(soak.rss.slope.fromCalls)}–${int(soak.rss.slope.toCalls)}): **${n(slopeMiB)} MiB per 1,000 calls** ± ${n(soak.rss.slope.stdErrPer1000Calls / MIB)} (standard error); samples scatter ${n(soak.rss.slope.residualStdBytes / MIB)} MiB around the line; verdict: ${soak.rss.slope.flat ? 'flat (within noise)' : 'not flat'}.`
       : 'Agent RSS could not be read (no /proc).',
+    '',
+    heap
+      ? `Live JS heap right after each major GC (bench/heap-probe.ts, ${heap.samples} collections): slope **${n(heap.bytesPer1000Calls / MIB)} MiB per 1,000 calls** ± ${n(heap.stdErrPer1000Calls / MIB)}, scatter ${n(heap.residualStdBytes / MIB)} MiB; verdict: ${heap.flat === undefined ? 'too few collections' : heap.flat ? 'flat (within noise)' : 'growing'}. ${soak.heapAfterMajorGc.points.map((p) => `${n(p.heapUsedBytes / MIB, 1)}`).join(', ')} MiB.`
+      : 'The live heap after major GC was not recorded.',
     '',
     '| calls completed | agent RSS (MiB) |',
     '|---|---|',

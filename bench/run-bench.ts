@@ -4,13 +4,15 @@
 // (b) the scenario library against the embedded agent, (c) fake Coval ingest, (d) the property
 // suites, (e) a 10,000-call soak with the agent's RSS slope. Budget: under 10 minutes on 2 cores.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createAgentTarget } from '../simulator/agent-target/agent-target.ts';
 import type { LoadOptions } from '../simulator/load/load-options.ts';
 import type { LoadResult } from '../simulator/load/load-result.ts';
 import { runLoad } from '../simulator/load/run-load.ts';
+import { rssSlope } from '../simulator/load/rss-slope.ts';
 import { expectationsPass } from '../simulator/scenario/expectations.ts';
 import { loadScenarioLibrary } from '../simulator/scenario/load-scenario.ts';
 import { runScenarios } from '../simulator/scenario/run-scenario.ts';
@@ -25,6 +27,9 @@ const RUNS = 3;
 /** BENCH_QUICK=1: tiny sizes, to check the bench itself runs (its figures are not for publishing). */
 const QUICK = process.env.BENCH_QUICK === '1';
 const size = (full: number, quick: number): number => (QUICK ? quick : full);
+/** BENCH_SECTIONS=a,e: run only those sections (results then go to /tmp, not bench/). */
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'a,b,c,d,e').split(',').map((x) => x.trim()));
+const PARTIAL = SECTIONS.size < 5;
 const AGENTS = {
   reference: `exec "${NODE}" agent/main.ts`,
   floor: `exec "${NODE}" bench/floor-agent.ts`,
@@ -202,11 +207,28 @@ function sectionProperties(): TimedRuns & { tests: number | null } {
   return { runsMs, medianMs: median(runsMs), tests };
 }
 
+/** The live heap after each major GC of the soaked agent, placed on the calls axis of the measured phase. */
+function heapAfterMajorGc(file: string, result: LoadResult): { calls: number; heapUsedBytes: number }[] {
+  if (!existsSync(file)) return [];
+  const t0 = Date.parse(result.startedAt);
+  const perMs = result.calls.perSecond / 1000;
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as { atMs: number; heapUsed: number })
+    .filter((p) => p.atMs >= t0)
+    .map((p) => ({ calls: Math.min(result.calls.completed, Math.round((p.atMs - t0) * perMs)), heapUsedBytes: p.heapUsed }));
+}
+
 async function sectionSoak(): Promise<SoakResult> {
   say(`(e) soak: ${SOAK.calls.toLocaleString('en-US')} calls after ${SOAK.warmupCalls} warm-up calls, concurrency ${SOAK.concurrency}, spawned reference agent…`);
   let last = 0;
+  const probeFile = join(tmpdir(), `relaysim-heap-${process.pid}.jsonl`);
+  rmSync(probeFile, { force: true });
   const { result, foreign } = await measuredLoad({
-    target: { kind: 'spawn', command: AGENTS.reference, cwd: ROOT },
+    // The probe only listens for GC events; it allocates nothing per call and forces no GC.
+    target: { kind: 'spawn', command: `exec "${NODE}" --import ./bench/heap-probe.ts agent/main.ts`, cwd: ROOT },
+    agentEnv: { RELAYSIM_HEAP_PROBE_FILE: probeFile },
     agentLabel: 'reference',
     ...SOAK,
     onProgress: (p) => {
@@ -218,31 +240,34 @@ async function sectionSoak(): Promise<SoakResult> {
   });
   const rss = result.memory.agentRss;
   const points = result.samples.flatMap((s) => (s.agentRssBytes === undefined ? [] : [{ calls: s.calls, rssMiB: round(s.agentRssBytes / 1024 ** 2, 1) }]));
-  say(`(e) soak done: ${result.calls.perSecond} calls/s, ${result.calls.failed} failed, ${result.traces.lost} lost; agent RSS slope ${rss ? round(rss.slope.bytesPer1000Calls / 1024 ** 2, 2) : '?'} MiB per 1,000 calls`);
-  return { figures: figures(result, foreign), settings: SOAK, rss: rss ?? null, points };
+  const heapPoints = heapAfterMajorGc(probeFile, result);
+  rmSync(probeFile, { force: true });
+  const heap = heapPoints.length === 0 ? null : rssSlope(heapPoints.map((p) => ({ calls: p.calls, rssBytes: p.heapUsedBytes })), { warmupFraction: 0 });
+  say(`(e) soak done: ${result.calls.perSecond} calls/s, ${result.calls.failed} failed, ${result.traces.lost} lost; agent RSS slope ${rss ? round(rss.slope.bytesPer1000Calls / 1024 ** 2, 2) : '?'} MiB per 1,000 calls; live heap after major GC ${heap ? round(heap.bytesPer1000Calls / 1024 ** 2, 2) : '?'} MiB per 1,000 calls (${heapPoints.length} GCs)`);
+  return { figures: figures(result, foreign), settings: SOAK, rss: rss ?? null, points, heapAfterMajorGc: { points: heapPoints, slope: heap } };
 }
 
 const machine = machineInfo();
 say(`relaysim bench on ${machine.cpus} × ${machine.model}, ${machine.memoryGiB} GiB, Node ${machine.node} (load average ${machine.loadAverage1m})`);
-const agents = await sectionAgents();
-const suite = await sectionSuite();
-const ingest = sectionIngest();
-const properties = sectionProperties();
-const soak = await sectionSoak();
+const agents = SECTIONS.has('a') ? await sectionAgents() : [];
+const suite = SECTIONS.has('b') ? await sectionSuite() : { concurrency4: { runsMs: [], medianMs: 0, cpuPercent: [], scenarios: 0, passed: [] }, concurrency16: { runsMs: [], medianMs: 0, cpuPercent: [], scenarios: 0, passed: [] } };
+const ingest = SECTIONS.has('c') ? sectionIngest() : [];
+const properties = SECTIONS.has('d') ? sectionProperties() : { runsMs: [], medianMs: 0, tests: null };
+const soak = SECTIONS.has('e') ? await sectionSoak() : { figures: null, settings: SOAK, rss: null, points: [], heapAfterMajorGc: { points: [], slope: null } };
 const results: BenchResults = {
   schemaVersion: 1,
   date: new Date().toISOString(),
   machine,
   durationS: Math.round((performance.now() - started) / 1000),
-  command: QUICK ? 'BENCH_QUICK=1 npm run bench (smoke run: not for publishing)' : 'npm run bench',
+  command: QUICK || PARTIAL ? 'a partial or quick npm run bench (not for publishing)' : 'npm run bench',
   agents,
   suite,
   ingest,
   properties,
   soak,
 };
-const out = QUICK ? '/tmp/relaysim-bench-quick' : join(ROOT, 'bench');
-if (QUICK) mkdirSync(out, { recursive: true });
+const out = QUICK || PARTIAL ? '/tmp/relaysim-bench-partial' : join(ROOT, 'bench');
+if (out !== join(ROOT, 'bench')) mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(out, 'RESULTS.md'), renderResultsMarkdown(results));
 say(`done in ${results.durationS} s: ${join(out, 'results.json')} and ${join(out, 'RESULTS.md')} written`);

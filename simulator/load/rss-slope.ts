@@ -29,8 +29,9 @@ export interface RssSlope {
   readonly fromCalls: number;
   readonly toCalls: number;
   /**
-   * True when the slope is within noise: its 95% interval includes zero, or the fitted growth over
-   * the whole soak is smaller than twice the samples' own scatter. Undefined with fewer than 5 samples.
+   * True when memory does not grow beyond noise: the slope is not above twice its standard error
+   * (shrinking counts as flat), or the fitted growth over the whole soak is smaller than twice the
+   * samples' own scatter. Undefined with fewer than 5 samples.
    */
   readonly flat: boolean | undefined;
 }
@@ -81,7 +82,7 @@ export function rssSlope(points: readonly RssPoint[], options: { readonly warmup
   const fromCalls = used.length > 0 ? Math.min(...used.map((p) => p.calls)) : 0;
   const toCalls = used.length > 0 ? Math.max(...used.map((p) => p.calls)) : 0;
   const growth = fit.slope * (toCalls - fromCalls);
-  const flat = fit.n < 5 ? undefined : Math.abs(fit.slope) <= 2 * fit.slopeStdErr || Math.abs(growth) <= 2 * fit.residualStd;
+  const flat = fit.n < 5 ? undefined : fit.slope <= 2 * fit.slopeStdErr || growth <= 2 * fit.residualStd;
   return {
     bytesPer1000Calls: Math.round(fit.slope * 1000),
     stdErrPer1000Calls: Math.round(fit.slopeStdErr * 1000),

@@ -36,6 +36,13 @@ describe('rssSlope', () => {
     expect(s.flat).toBe(true);
   });
 
+  it('counts memory given back as flat (only growth is a leak)', () => {
+    const points: RssPoint[] = Array.from({ length: 50 }, (_, i) => ({ calls: i * 200, rssBytes: 200 * MIB - i * 200 * (MIB / 1000) + wobble(i) * 0.1 * MIB }));
+    const s = rssSlope(points);
+    expect(s.bytesPer1000Calls).toBeLessThan(0);
+    expect(s.flat).toBe(true);
+  });
+
   it('drops the warm-up tenth (heap sizing) before fitting', () => {
     const points: RssPoint[] = [
       { calls: 0, rssBytes: 50 * MIB },
