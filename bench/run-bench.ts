@@ -83,14 +83,18 @@ function figures(r: LoadResult, foreign: number | undefined): LoadRunFigures {
 }
 
 async function measuredLoad(options: LoadOptions): Promise<{ result: LoadResult; foreign: number | undefined }> {
-  const busy0 = machineBusyMs();
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const result = await runLoad(options);
-  const wall = performance.now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  const own = (cpu.user + cpu.system) / 1000 + (result.cpu.agentMs ?? 0);
-  return { result, foreign: foreignCpuPercent(busy0, machineBusyMs(), own, wall) };
+  // Machine-wide busy time over the measured phase only, minus the kit's and the agent's own.
+  let busyStart: number | undefined;
+  let busyEnd: number | undefined;
+  const result = await runLoad({
+    ...options,
+    onMeasure: (event) => {
+      if (event === 'start') busyStart = machineBusyMs();
+      else busyEnd = machineBusyMs();
+    },
+  });
+  const own = result.cpu.kitMs + (result.cpu.agentMs ?? 0);
+  return { result, foreign: foreignCpuPercent(busyStart, busyEnd, own, result.wallMs) };
 }
 
 function summarise(runs: readonly LoadRunFigures[]): AgentFigures {

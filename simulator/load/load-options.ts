@@ -54,6 +54,8 @@ export interface LoadOptions {
   readonly fetch?: typeof globalThis.fetch;
   readonly probe?: ProcessProbe;
   readonly onProgress?: (progress: LoadProgress) => void;
+  /** Called when the measured phase starts and when it ends (e.g. to read machine-wide counters). */
+  readonly onMeasure?: (event: 'start' | 'end') => void;
   /** Stops starting calls; calls in flight finish. */
   readonly signal?: AbortSignal;
 }

@@ -200,6 +200,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       });
     };
     const beginMeasuring = (): void => {
+      options.onMeasure?.('start');
       t0 = clock.now();
       kit0 = probe.self();
       agent0 = readAgent();
@@ -284,6 +285,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const measuredFrom = t0 as number;
     const wallMs = clock.now() - measuredFrom;
     loopDelay.disable();
+    options.onMeasure?.('end');
     options.onProgress?.(progress());
     if (warm.failed > 0) notes.push(`${warm.failed} of ${warm.completed} warm-up calls failed (not counted above)`);
     sample();
