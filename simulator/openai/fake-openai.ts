@@ -1,5 +1,6 @@
 import { type ChatRequest, type Validated, validateChatRequest } from './chat-request.ts';
 import { chatCompletionBody, chatStreamPlan } from './chat-stream.ts';
+import { ConversationIds } from './conversation-ids.ts';
 import { defaultReplyText } from './default-reply.ts';
 import type { EventPlan } from './event-plan.ts';
 import { type FakeOpenAiOptions, type ResolvedFakeOpenAiOptions, resolveFakeOpenAiOptions } from './fake-openai-options.ts';
@@ -62,7 +63,9 @@ export function createFakeOpenAi(options: FakeOpenAiOptions = {}): FakeOpenAi {
 class FakeOpenAiEngine implements FakeOpenAi {
   readonly history: LlmHistory;
   readonly #options: ResolvedFakeOpenAiOptions;
+  /** Ids of answers that are not generations (models, refusals). */
   readonly #ids: OpenAiIds;
+  readonly #conversationIds: ConversationIds;
   readonly #fingerprint: string;
   readonly #knownCalls = new Map<string, string>();
   readonly #inFlight = new Set<InFlight>();
@@ -74,6 +77,7 @@ class FakeOpenAiEngine implements FakeOpenAi {
     this.#options = options;
     this.history = options.history;
     this.#ids = createOpenAiIds(options.random.derive('openai-ids'));
+    this.#conversationIds = new ConversationIds(options.random.derive('openai-conversation-ids'));
     this.#fingerprint = createOpenAiIds(options.random.derive('openai-fingerprint')).systemFingerprint();
     this.#matcher = new RuleMatcher(options.script);
   }
@@ -91,6 +95,7 @@ class FakeOpenAiEngine implements FakeOpenAi {
     this.#matcher.reset();
     this.#turn = 0;
     this.#knownCalls.clear();
+    this.#conversationIds.clear();
   }
 
   closeAll(): void {
@@ -160,8 +165,8 @@ class FakeOpenAiEngine implements FakeOpenAi {
     return { ok: true, value: { api, request: checked.value, view: responsesPromptView(checked.value, this.#knownCalls) } };
   }
 
-  #baseHeaders(): Record<string, string> {
-    return { 'x-request-id': this.#ids.request(), 'openai-version': '2020-10-01', 'openai-organization': 'org-relaysim' };
+  #baseHeaders(ids: OpenAiIds = this.#ids): Record<string, string> {
+    return { 'x-request-id': ids.request(), 'openai-version': '2020-10-01', 'openai-organization': 'org-relaysim' };
   }
 
   #reject(record: LlmRequestRecord, sink: ResponseSink, error: OpenAiErrorResponse): void {
@@ -169,8 +174,8 @@ class FakeOpenAiEngine implements FakeOpenAi {
     this.#sendError(record, sink, error);
   }
 
-  #sendError(record: LlmRequestRecord, sink: ResponseSink, error: OpenAiErrorResponse): void {
-    this.#sendJson(record, sink, error.status, JSON.stringify(error.body), error.headers, 'http-error');
+  #sendError(record: LlmRequestRecord, sink: ResponseSink, error: OpenAiErrorResponse, ids: OpenAiIds = this.#ids): void {
+    this.#sendJson(record, sink, error.status, JSON.stringify(error.body), error.headers, 'http-error', ids);
     record.error = error.body.error;
   }
 
@@ -181,13 +186,14 @@ class FakeOpenAiEngine implements FakeOpenAi {
     body: string,
     headers: Readonly<Record<string, string>>,
     outcome: LlmOutcome,
+    ids: OpenAiIds = this.#ids,
   ): void {
     const now = this.#options.clock.now();
     record.status = status;
     record.outcome = outcome;
     record.firstChunkAtMs = now;
     record.endedAtMs = now;
-    sink.sendJson(status, { ...this.#baseHeaders(), ...headers }, body);
+    sink.sendJson(status, { ...this.#baseHeaders(ids), ...headers }, body);
   }
 
   #answerModels(record: LlmRequestRecord, sink: ResponseSink, path: string): void {
@@ -205,14 +211,15 @@ class FakeOpenAiEngine implements FakeOpenAi {
     record.match = match ? { kind: 'rule', ruleIndex: match.index, ruleId: match.id } : { kind: 'unscripted' };
     const reply: LlmReply = match?.rule.reply ?? { text: defaultReplyText(view, this.#options.random) };
     const firstTokenMs = reply.firstTokenMs ?? this.#options.defaults.firstTokenMs;
+    const ids = this.#conversationIds.next(call);
     if (reply.error) {
       const error = scriptedError(reply.error, request.model);
-      return this.#later(record, sink, firstTokenMs, () => this.#sendError(record, sink, error));
+      return this.#later(record, sink, firstTokenMs, () => this.#sendError(record, sink, error, ids));
     }
     const maxTokens = call.api === 'chat.completions' ? call.request.maxTokens : call.request.maxOutputTokens;
     const context = { promptTokens: view.promptTokens, maxTokens, declaredTools: request.toolNames };
-    const responseId = call.api === 'chat.completions' ? this.#ids.chatCompletion() : this.#ids.response();
-    const plan = planReply(reply, context, this.#ids, this.#options.defaults);
+    const responseId = call.api === 'chat.completions' ? ids.chatCompletion() : ids.response();
+    const plan = planReply(reply, context, ids, this.#options.defaults);
     record.responseId = responseId;
     record.reply = { text: plan.text, toolCalls: plan.toolCalls.map(({ id, name, arguments: a }) => ({ id, name, arguments: a })), finishReason: plan.finishReason };
     record.usage = plan.usage;
@@ -222,27 +229,27 @@ class FakeOpenAiEngine implements FakeOpenAi {
     const created = Math.floor(this.#options.clock.epochMs() / 1000);
     if (call.api === 'chat.completions') {
       const header = { id: responseId, created, model: request.model, systemFingerprint: this.#fingerprint };
-      if (request.stream) return this.#stream(record, sink, chatStreamPlan(plan, { ...header, includeUsage: call.request.includeUsage }));
-      return this.#whole(record, sink, plan, () => chatCompletionBody(plan, header));
+      if (request.stream) return this.#stream(record, sink, chatStreamPlan(plan, { ...header, includeUsage: call.request.includeUsage }), ids);
+      return this.#whole(record, sink, plan, () => chatCompletionBody(plan, header), ids);
     }
     const header = {
       id: responseId,
       createdAt: created,
       model: request.model,
-      messageItemId: this.#ids.messageItem(),
-      functionCallItemIds: plan.toolCalls.map(() => this.#ids.functionCallItem()),
+      messageItemId: ids.messageItem(),
+      functionCallItemIds: plan.toolCalls.map(() => ids.functionCallItem()),
     };
-    if (request.stream) return this.#stream(record, sink, responsesStreamPlan(plan, header, call.request));
-    return this.#whole(record, sink, plan, () => JSON.stringify(responsesBody(plan, header, call.request)));
+    if (request.stream) return this.#stream(record, sink, responsesStreamPlan(plan, header, call.request), ids);
+    return this.#whole(record, sink, plan, () => JSON.stringify(responsesBody(plan, header, call.request)), ids);
   }
 
-  #stream(record: LlmRequestRecord, sink: ResponseSink, plan: EventPlan): void {
+  #stream(record: LlmRequestRecord, sink: ResponseSink, plan: EventPlan, ids: OpenAiIds): void {
     let flight: InFlight | undefined;
     flight = writeEventStream(plan, {
       sink,
       clock: this.#options.clock,
       record,
-      headers: { ...this.#baseHeaders(), ...SSE_HEADERS },
+      headers: { ...this.#baseHeaders(ids), ...SSE_HEADERS },
       recordChunks: this.#options.recordChunks,
       onChunkWritten: this.#options.onChunkWritten,
       onSettled: () => {
@@ -253,7 +260,7 @@ class FakeOpenAiEngine implements FakeOpenAi {
   }
 
   /** Non-streaming: the whole body after the time streaming it would have taken. */
-  #whole(record: LlmRequestRecord, sink: ResponseSink, plan: ReplyPlan, body: () => string): void {
+  #whole(record: LlmRequestRecord, sink: ResponseSink, plan: ReplyPlan, body: () => string, ids: OpenAiIds): void {
     const pieces = plan.textPieces.length + plan.toolCalls.reduce((n, c) => n + c.pieces.length, 0);
     const delayMs = plan.firstTokenMs + plan.interTokenMs * Math.max(0, pieces - 1);
     this.#later(record, sink, delayMs, () => {
@@ -263,7 +270,7 @@ class FakeOpenAiEngine implements FakeOpenAi {
         sink.cut();
         return;
       }
-      this.#sendJson(record, sink, 200, body(), {}, 'completed');
+      this.#sendJson(record, sink, 200, body(), {}, 'completed', ids);
       record.firstTokenAtMs = record.firstChunkAtMs;
     });
   }
