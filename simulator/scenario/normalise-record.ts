@@ -1,3 +1,4 @@
+import { groupedByCall } from './call-order.ts';
 import type { RunRecord } from './run-record.ts';
 
 /**
@@ -10,8 +11,11 @@ import type { RunRecord } from './run-record.ts';
  *   first appearance; raw OTLP bodies and their sizes (they embed those ids and times);
  * - transport noise: `date`, `content-length`, `sec-websocket-accept`, keep-alive headers, the
  *   `X-Twilio-Signature` of requests whose parameters carry a duration.
- * What stays: the order of everything, every id the runner derived from the seed, every frame's
- * content, the LLM traffic, the spans' names, parents, attributes and statuses, and the verdicts.
+ * - how overlapping calls interleave: LLM requests, Coval attempts and batches and events are
+ *   grouped by call and their sequence numbers renumbered in that order (`groupedByCall`).
+ * What stays: the order of everything within a call, every id the runner derived from the seed,
+ * every frame's content, the LLM traffic, the spans' names, parents, attributes and statuses, and
+ * the verdicts.
  */
 
 /** Keys whose values are times or durations. */
@@ -135,7 +139,7 @@ function walk(value: unknown, ids: IdNames, parentKey: string): unknown {
   return out;
 }
 
-/** Names every trace and span id of the record's batches, in arrival order. */
+/** Names every trace and span id of the record's batches, in their (call-grouped) order. */
 function nameIds(record: RunRecord, ids: IdNames): void {
   for (const batch of record.coval.batches) {
     for (const span of batch.spans) {
@@ -148,9 +152,10 @@ function nameIds(record: RunRecord, ids: IdNames): void {
 
 /** The record with run-to-run noise removed (see the file comment); the input is not modified. */
 export function normaliseRecord(record: RunRecord): unknown {
+  const ordered = groupedByCall(record);
   const ids = new IdNames();
-  nameIds(record, ids);
-  const plain = JSON.parse(JSON.stringify(record)) as RunRecord;
+  nameIds(ordered, ids);
+  const plain = JSON.parse(JSON.stringify(ordered)) as RunRecord;
   const batches = plain.coval.batches.map((b) => ({
     ...b,
     spans: b.spans.map((s) => ({ ...s, traceId: ids.trace(s.traceId), spanId: ids.span(s.spanId), parentSpanId: ids.span(s.parentSpanId) })),
