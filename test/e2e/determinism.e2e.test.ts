@@ -19,17 +19,17 @@ const SCENARIOS = ['greeting-and-one-question', 'barge-in-during-greeting', 'fou
 describe('determinism of runs against the embedded reference agent', () => {
   afterAll(() => target.close(), 30_000);
 
-  it.each(SCENARIOS)('%s: two runs with the same seed give equal normalised records', async (id) => {
+  // Concurrently: equal records must not depend on what else the machine is doing, and the runs
+  // mostly wait on real time (speech, exports), so together they take as long as the slowest.
+  it.concurrent.each(SCENARIOS)('%s: two runs with the same seed give equal normalised records', async (id) => {
     const scenario = await loadScenarioFile(`${ROOT}scenarios/${id}.yaml`);
-    // One after the other: timing noise from a busy machine is what normalisation cannot remove.
-    const first = await runScenario(scenario, { seed: 11, target });
-    const second = await runScenario(scenario, { seed: 11, target });
+    const [first, second] = await Promise.all([runScenario(scenario, { seed: 11, target }), runScenario(scenario, { seed: 11, target })]);
     expect(first.outcome.status).toBe('completed');
     expect(first.agent.instance?.id).not.toBe(second.agent.instance?.id);
     expect(normaliseRecord(second)).toEqual(normaliseRecord(first));
   }, 60_000);
 
-  it('a different seed gives different ids', async () => {
+  it.concurrent('a different seed gives different ids', async () => {
     const scenario = await loadScenarioFile(`${ROOT}scenarios/greeting-and-one-question.yaml`);
     const [a, b] = await Promise.all([runScenario(scenario, { seed: 1, target }), runScenario(scenario, { seed: 2, target })]);
     expect(a.calls[0]?.simulationOutputId).not.toBe(b.calls[0]?.simulationOutputId);
