@@ -7,7 +7,14 @@ export const DEFAULT_REPORT_DIR = 'relaysim-report';
 /** The fakes' fixed ports for an agent already running (`--agent-url`, `relaysim serve`); decision 0701. */
 export const DEFAULT_FAKE_PORTS = Object.freeze({ openai: 4010, coval: 4011 });
 /** Scenarios run at once against an embedded or spawned agent (each on its own agent). */
-export const DEFAULT_CONCURRENCY = 4;
+/**
+ * Scenarios at once with an agent the kit embeds: a run mostly waits on simulated speech (60
+ * characters per second of playback), not on the CPU, so the library finishes in seconds at 16
+ * (decision 0711). A spawned agent is a process per scenario, so it gets fewer.
+ */
+export const DEFAULT_CONCURRENCY = 16;
+/** Scenarios at once with `--spawn`: each runs its own agent process. */
+export const DEFAULT_SPAWN_CONCURRENCY = 4;
 /** How long a spawned agent may take to answer its health path. */
 export const DEFAULT_START_TIMEOUT_S = 20;
 
@@ -149,7 +156,7 @@ export function parseRunOptions(args: readonly string[]): RunOptions | UsageProb
 
   const seed = integer('seed', v.seed, DEFAULT_SEED, 0, 0xffff_ffff);
   const repeat = integer('repeat', v.repeat, 1, 1, 1000);
-  const concurrency = integer('concurrency', v.concurrency, DEFAULT_CONCURRENCY, 1, 64);
+  const concurrency = integer('concurrency', v.concurrency, v.spawn !== undefined ? DEFAULT_SPAWN_CONCURRENCY : DEFAULT_CONCURRENCY, 1, 64);
   const startTimeoutS = integer('start-timeout', v['start-timeout'], DEFAULT_START_TIMEOUT_S, 1, 600);
   const openaiPort = integer('openai-port', v['openai-port'], DEFAULT_FAKE_PORTS.openai, 1, 65_535);
   const covalPort = integer('coval-port', v['coval-port'], DEFAULT_FAKE_PORTS.coval, 1, 65_535);

@@ -1,4 +1,4 @@
-import { DEFAULT_CONCURRENCY, DEFAULT_FAKE_PORTS, DEFAULT_REPORT_DIR, DEFAULT_SEED, DEFAULT_START_TIMEOUT_S } from './run-options.ts';
+import { DEFAULT_CONCURRENCY, DEFAULT_SPAWN_CONCURRENCY, DEFAULT_FAKE_PORTS, DEFAULT_REPORT_DIR, DEFAULT_SEED, DEFAULT_START_TIMEOUT_S } from './run-options.ts';
 
 /** `relaysim run --help`. */
 export const RUN_USAGE = `Usage: relaysim run [scenario files or folders...] [options]
@@ -32,7 +32,7 @@ Scenarios:
   -t, --tag TAG            Only scenarios with this tag (repeatable).
   --seed N                 The run's seed, 0 to 4294967295 (default ${DEFAULT_SEED}).
   --repeat N               Run N seeds: N, N+1, ... from --seed (default 1).
-  -j, --concurrency N      Scenarios at once, each on its own agent (default ${DEFAULT_CONCURRENCY}; 1 with --agent-url).
+  -j, --concurrency N      Scenarios at once, each on its own agent (default ${DEFAULT_CONCURRENCY}; ${DEFAULT_SPAWN_CONCURRENCY} with --spawn; 1 with --agent-url).
   --check-determinism      Run every seed twice on fresh agents and fail on any difference
                            between the normalised RunRecords or the verdicts.
   --strict                 SHOULD checks that warn fail the run.

@@ -63,6 +63,12 @@ describe('parseRunOptions', () => {
     });
   });
 
+  it('runs fewer scenarios at once by default with --spawn, where each starts an agent process', () => {
+    expect(parsed([]).concurrency).toBe(16);
+    expect(parsed(['--spawn', 'python3 agent.py']).concurrency).toBe(4);
+    expect(parsed(['--spawn', 'python3 agent.py', '-j', '9']).concurrency).toBe(9);
+  });
+
   it('names the agent by --spawn, --agent-module or --agent-url (with fake ports and public URL)', () => {
     expect(parsed(['--spawn', 'python3 agent.py', '--agent-env', 'A=1', '--agent-env', 'B=x=y']).agent).toEqual({ kind: 'spawn', command: 'python3 agent.py' });
     expect(parsed(['--spawn', 'x', '--agent-env', 'A=1', '--agent-env', 'B=x=y']).agentEnv).toEqual({ A: '1', B: 'x=y' });
