@@ -14,6 +14,7 @@ import { matrixReportText, raceReportText } from '../race/race-report.ts';
 import { runRace } from '../race/race-session.ts';
 import { RACE_DEFAULTS, RACE_STRATEGIES, type RaceAgentChoice, type RaceRedisChoice, type RaceSettings } from '../race/race-settings.ts';
 import { EXIT, type CliCommand, type CliIo } from './cli-command.ts';
+import { agentChoiceProblem, agentEnvOption, httpUrlOption, integerOption, isUsageProblem, startedAgentChoice, type UsageProblem } from './option-parsers.ts';
 
 const USAGE = `Usage: relaysim race [options]
        relaysim race --matrix [--runs R] [--redis | --redis-url URL]
@@ -96,28 +97,8 @@ export interface RaceCommandOptions {
   readonly seedDrawn: boolean;
 }
 
-type Problem = { readonly usage: string };
-
-function isProblem(value: unknown): value is Problem {
-  return typeof value === 'object' && value !== null && 'usage' in value;
-}
-
-function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number | Problem {
-  if (text === undefined) return fallback;
-  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) return { usage: `--${name} must be an integer from ${min} to ${max} (actual: '${text}')` };
-  return value;
-}
-
-function httpUrl(name: string, text: string): string | Problem {
-  if (!URL.canParse(text)) return { usage: `--${name} must be an absolute URL such as http://127.0.0.1:8080 (actual: '${text}')` };
-  const url = new URL(text);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { usage: `--${name} must be an http:// or https:// URL (actual: '${text}')` };
-  return text.replace(/\/+$/, '');
-}
-
 /** Parses `relaysim race`'s arguments; every inconsistency is a usage problem. `draw` picks a seed for `--seed random`. */
-export function parseRaceOptions(args: readonly string[], draw: () => number = freshSeed): RaceCommandOptions | Problem {
+export function parseRaceOptions(args: readonly string[], draw: () => number = freshSeed): RaceCommandOptions | UsageProblem {
   let parsed;
   try {
     parsed = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: false, strict: true });
@@ -126,17 +107,17 @@ export function parseRaceOptions(args: readonly string[], draw: () => number = f
   }
   const v = parsed.values;
   const matrix = v.matrix === true;
-  const calls = integer('calls', v.calls, RACE_DEFAULTS.calls, 1, 26);
-  const runs = integer('runs', v.runs, matrix ? RACE_DEFAULTS.matrixRuns : RACE_DEFAULTS.runs, 1, 100_000);
+  const calls = integerOption('calls', v.calls, RACE_DEFAULTS.calls, 1, 26);
+  const runs = integerOption('runs', v.runs, matrix ? RACE_DEFAULTS.matrixRuns : RACE_DEFAULTS.runs, 1, 100_000);
   const seedDrawn = v.seed === 'random';
-  const seed = seedDrawn ? draw() : integer('seed', v.seed, RACE_DEFAULTS.seed, 0, 0x7fff_ffff);
-  const replicas = integer('replicas', v.replicas, RACE_DEFAULTS.replicas, 1, 16);
-  const ttl = integer('ttl', v.ttl, RACE_DEFAULTS.ttlSeconds, 1, 60);
-  const quiet = v['export-quiet-ms'] === undefined ? undefined : integer('export-quiet-ms', v['export-quiet-ms'], 0, 10, 60_000);
-  const startTimeoutS = integer('start-timeout', v['start-timeout'], RACE_DEFAULTS.startTimeoutS, 1, 600);
-  const openaiPort = integer('openai-port', v['openai-port'], RACE_DEFAULTS.openaiPort, 1, 65_535);
-  const covalPort = integer('coval-port', v['coval-port'], RACE_DEFAULTS.covalPort, 1, 65_535);
-  for (const n of [calls, runs, seed, replicas, ttl, quiet, startTimeoutS, openaiPort, covalPort]) if (isProblem(n)) return n;
+  const seed = seedDrawn ? draw() : integerOption('seed', v.seed, RACE_DEFAULTS.seed, 0, 0x7fff_ffff);
+  const replicas = integerOption('replicas', v.replicas, RACE_DEFAULTS.replicas, 1, 16);
+  const ttl = integerOption('ttl', v.ttl, RACE_DEFAULTS.ttlSeconds, 1, 60);
+  const quiet = v['export-quiet-ms'] === undefined ? undefined : integerOption('export-quiet-ms', v['export-quiet-ms'], 0, 10, 60_000);
+  const startTimeoutS = integerOption('start-timeout', v['start-timeout'], RACE_DEFAULTS.startTimeoutS, 1, 600);
+  const openaiPort = integerOption('openai-port', v['openai-port'], RACE_DEFAULTS.openaiPort, 1, 65_535);
+  const covalPort = integerOption('coval-port', v['coval-port'], RACE_DEFAULTS.covalPort, 1, 65_535);
+  for (const n of [calls, runs, seed, replicas, ttl, quiet, startTimeoutS, openaiPort, covalPort]) if (isUsageProblem(n)) return n;
   if (v.path !== undefined && !/^\d+(:\d+)*$/.test(v.path)) return { usage: `--path must be fast-check's path, digits separated by ':' (actual: '${v.path}')` };
   if (v.path !== undefined && v.seed === undefined) return { usage: '--path replays a counterexample under its seed: pass the --seed it was found with' };
   if (v.path !== undefined && seedDrawn) return { usage: '--path needs the seed it was found with, not --seed random' };
@@ -150,23 +131,16 @@ export function parseRaceOptions(args: readonly string[], draw: () => number = f
     if (!/^rediss?:\/\/[^/?#]+/.test(v['redis-url'])) return { usage: `--redis-url must be a redis:// or rediss:// URL (actual: '${v['redis-url']}')` };
     redis = { kind: 'url', url: v['redis-url'] };
   }
-  const agentEnv: Record<string, string> = {};
-  for (const item of v['agent-env'] ?? []) {
-    const at = item.indexOf('=');
-    const name = at < 0 ? item : item.slice(0, at);
-    if (at < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return { usage: `--agent-env takes NAME=value (actual: '${item}')` };
-    agentEnv[name] = item.slice(at + 1);
-  }
-  const named = [v['agent-module'] === undefined ? [] : ['--agent-module'], v.spawn === undefined ? [] : ['--spawn'], v['agent-url'] === undefined ? [] : ['--agent-url']].flat();
-  if (named.length > 1) return { usage: `choose one agent: ${named.join(' and ')} cannot be combined` };
-  if (v.spawn !== undefined && v.spawn.trim() === '') return { usage: '--spawn needs a command, e.g. --spawn "python3 agent.py"' };
-  if (v['agent-module'] !== undefined && v['agent-module'].trim() === '') return { usage: '--agent-module needs a file' };
+  const agentEnv = agentEnvOption(v['agent-env'] ?? []);
+  if (isUsageProblem(agentEnv)) return agentEnv;
+  const agentProblem = agentChoiceProblem(v, 'python3 agent.py');
+  if (agentProblem !== undefined) return agentProblem;
   let agent: RaceAgentChoice;
   if (v['agent-url'] !== undefined) {
-    const url = httpUrl('agent-url', v['agent-url']);
-    if (isProblem(url)) return url;
-    const publicUrl = v['public-url'] === undefined ? undefined : httpUrl('public-url', v['public-url']);
-    if (isProblem(publicUrl)) return publicUrl;
+    const url = httpUrlOption('agent-url', v['agent-url']);
+    if (isUsageProblem(url)) return url;
+    const publicUrl = v['public-url'] === undefined ? undefined : httpUrlOption('public-url', v['public-url']);
+    if (isUsageProblem(publicUrl)) return publicUrl;
     for (const [flag, given] of [['--strategy', v.strategy], ['--replicas', v.replicas], ['--redis', v.redis], ['--redis-url', v['redis-url']], ['--ttl', v.ttl], ['--agent-env', v['agent-env']]] as const) {
       if (given !== undefined) return { usage: `${flag} needs an agent the kit starts (embedded or --spawn); an agent at --agent-url already has its configuration` };
     }
@@ -177,7 +151,7 @@ export function parseRaceOptions(args: readonly string[], draw: () => number = f
     for (const [flag, given] of [['--public-url', v['public-url']], ['--openai-port', v['openai-port']], ['--coval-port', v['coval-port']]] as const) {
       if (given !== undefined) return { usage: `${flag} applies to --agent-url only` };
     }
-    agent = v.spawn !== undefined ? { kind: 'spawn', command: v.spawn } : { kind: 'embedded', ...(v['agent-module'] === undefined ? {} : { module: v['agent-module'] }) };
+    agent = startedAgentChoice(v);
   }
   if (matrix) {
     for (const [flag, given] of [['--strategy', v.strategy], ['--payload', v.payload], ['--replicas', v.replicas], ['--path', v.path], ['--ttl', v.ttl]] as const) {
@@ -255,7 +229,7 @@ export const raceCommand: CliCommand = {
   usage: USAGE,
   async run(args, io) {
     const options = parseRaceOptions(args);
-    if (isProblem(options)) return usageError(io, options.usage);
+    if (isUsageProblem(options)) return usageError(io, options.usage);
     if (options.help) {
       io.stdout.write(`${USAGE}\n`);
       return EXIT.OK;

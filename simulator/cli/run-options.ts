@@ -1,4 +1,7 @@
 import { parseArgs } from 'node:util';
+import { agentChoiceProblem, agentEnvOption, httpUrlOption, integerOption, isUsageProblem, startedAgentChoice, type UsageProblem } from './option-parsers.ts';
+
+export { isUsageProblem, type UsageProblem } from './option-parsers.ts';
 
 /** The seed of a run that names none: fixed, so the same command gives the same verdict (decision 0702). */
 export const DEFAULT_SEED = 1;
@@ -98,46 +101,10 @@ const OPTIONS = {
   'start-timeout': { type: 'string' },
 } as const;
 
-/** A usage problem: the message printed before the usage text (exit 2). */
-export interface UsageProblem {
-  readonly usage: string;
-}
-
-/** True when parsing failed. */
-export function isUsageProblem(value: unknown): value is UsageProblem {
-  return typeof value === 'object' && value !== null && 'usage' in value;
-}
-
-function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number | UsageProblem {
-  if (text === undefined) return fallback;
-  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) return { usage: `--${name} must be an integer from ${min} to ${max} (actual: '${text}')` };
-  return value;
-}
-
 function path(name: string, text: string | undefined): string | undefined | UsageProblem {
   if (text === undefined) return undefined;
   if (!/^\/[^\s?#]*$/.test(text)) return { usage: `--${name} must be a path starting with / without spaces, query or fragment (actual: '${text}')` };
   return text;
-}
-
-function httpUrl(name: string, text: string): string | UsageProblem {
-  if (!URL.canParse(text)) return { usage: `--${name} must be an absolute URL such as http://127.0.0.1:8080 (actual: '${text}')` };
-  const url = new URL(text);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { usage: `--${name} must be an http:// or https:// URL (actual: '${text}')` };
-  if (url.search !== '' || url.hash !== '') return { usage: `--${name} must not have a query or fragment (actual: '${text}')` };
-  return text.replace(/\/+$/, '');
-}
-
-function envPairs(list: readonly string[]): Record<string, string> | UsageProblem {
-  const env: Record<string, string> = {};
-  for (const item of list) {
-    const at = item.indexOf('=');
-    const name = at < 0 ? item : item.slice(0, at);
-    if (at < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return { usage: `--agent-env takes NAME=value (actual: '${item}')` };
-    env[name] = item.slice(at + 1);
-  }
-  return env;
 }
 
 /** Parses `relaysim run`'s arguments; every inconsistency is a {@link UsageProblem}. Pure. */
@@ -149,31 +116,29 @@ export function parseRunOptions(args: readonly string[]): RunOptions | UsageProb
     return { usage: (error as Error).message };
   }
   const v = parsed.values;
-  const named = [v['agent-module'] === undefined ? [] : ['--agent-module'], v.spawn === undefined ? [] : ['--spawn'], v['agent-url'] === undefined ? [] : ['--agent-url']].flat();
-  if (named.length > 1) return { usage: `choose one agent: ${named.join(' and ')} cannot be combined` };
-  if (v.spawn !== undefined && v.spawn.trim() === '') return { usage: '--spawn needs a command, e.g. --spawn "python3 agent.py"' };
-  if (v['agent-module'] !== undefined && v['agent-module'].trim() === '') return { usage: '--agent-module needs a file' };
+  const agentProblem = agentChoiceProblem(v, 'python3 agent.py');
+  if (agentProblem !== undefined) return agentProblem;
 
-  const seed = integer('seed', v.seed, DEFAULT_SEED, 0, 0xffff_ffff);
-  const repeat = integer('repeat', v.repeat, 1, 1, 1000);
-  const concurrency = integer('concurrency', v.concurrency, v.spawn !== undefined ? DEFAULT_SPAWN_CONCURRENCY : DEFAULT_CONCURRENCY, 1, 64);
-  const startTimeoutS = integer('start-timeout', v['start-timeout'], DEFAULT_START_TIMEOUT_S, 1, 600);
-  const openaiPort = integer('openai-port', v['openai-port'], DEFAULT_FAKE_PORTS.openai, 1, 65_535);
-  const covalPort = integer('coval-port', v['coval-port'], DEFAULT_FAKE_PORTS.coval, 1, 65_535);
+  const seed = integerOption('seed', v.seed, DEFAULT_SEED, 0, 0xffff_ffff);
+  const repeat = integerOption('repeat', v.repeat, 1, 1, 1000);
+  const concurrency = integerOption('concurrency', v.concurrency, v.spawn !== undefined ? DEFAULT_SPAWN_CONCURRENCY : DEFAULT_CONCURRENCY, 1, 64);
+  const startTimeoutS = integerOption('start-timeout', v['start-timeout'], DEFAULT_START_TIMEOUT_S, 1, 600);
+  const openaiPort = integerOption('openai-port', v['openai-port'], DEFAULT_FAKE_PORTS.openai, 1, 65_535);
+  const covalPort = integerOption('coval-port', v['coval-port'], DEFAULT_FAKE_PORTS.coval, 1, 65_535);
   for (const n of [seed, repeat, concurrency, startTimeoutS, openaiPort, covalPort]) if (isUsageProblem(n)) return n;
   const webhook = path('webhook-path', v['webhook-path']);
   const register = path('register-path', v['register-path']);
   const health = path('health-path', v['health-path']);
   const ws = path('ws-path', v['ws-path']);
   for (const p of [webhook, register, health, ws]) if (isUsageProblem(p)) return p;
-  const agentEnv = envPairs(v['agent-env'] ?? []);
+  const agentEnv = agentEnvOption(v['agent-env'] ?? []);
   if (isUsageProblem(agentEnv)) return agentEnv;
 
   let agent: AgentChoice;
   if (v['agent-url'] !== undefined) {
-    const url = httpUrl('agent-url', v['agent-url']);
+    const url = httpUrlOption('agent-url', v['agent-url'], true);
     if (isUsageProblem(url)) return url;
-    const publicUrl = v['public-url'] === undefined ? undefined : httpUrl('public-url', v['public-url']);
+    const publicUrl = v['public-url'] === undefined ? undefined : httpUrlOption('public-url', v['public-url'], true);
     if (isUsageProblem(publicUrl)) return publicUrl;
     if (openaiPort === covalPort) return { usage: `--openai-port and --coval-port must differ (both ${openaiPort as number})` };
     if (Object.keys(agentEnv).length > 0) return { usage: '--agent-env needs an agent the kit starts (--spawn or --agent-module): an agent at --agent-url already has its environment' };
@@ -183,7 +148,7 @@ export function parseRunOptions(args: readonly string[]): RunOptions | UsageProb
     for (const [flag, given] of [['--public-url', v['public-url']], ['--openai-port', v['openai-port']], ['--coval-port', v['coval-port']]] as const) {
       if (given !== undefined) return { usage: `${flag} applies to --agent-url only (an agent the kit starts gets the fakes' URLs in its environment)` };
     }
-    agent = v.spawn !== undefined ? { kind: 'spawn', command: v.spawn } : { kind: 'embedded', ...(v['agent-module'] === undefined ? {} : { module: v['agent-module'] }) };
+    agent = startedAgentChoice(v);
   }
   if (v['no-report'] && (v.json !== undefined || v.junit !== undefined || v.html !== undefined || v['report-dir'] !== undefined)) {
     return { usage: '--no-report cannot be combined with --report-dir, --json, --junit or --html' };

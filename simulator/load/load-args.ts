@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { agentChoiceProblem, agentEnvOption, httpUrlOption, integerOption, isUsageProblem, startedAgentChoice, type UsageProblem } from '../cli/option-parsers.ts';
 
 /** Calls per run when neither `--calls` nor `--duration` is given. */
 export const DEFAULT_LOAD_CALLS = 1000;
@@ -35,9 +36,10 @@ export interface LoadArgs {
 }
 
 /** A usage problem: printed before the usage text, exit 2. */
-export interface LoadUsageProblem {
-  readonly usage: string;
-}
+export type LoadUsageProblem = UsageProblem;
+
+/** True when parsing failed. */
+export const isLoadUsageProblem: (value: unknown) => value is LoadUsageProblem = isUsageProblem;
 
 const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
@@ -65,18 +67,6 @@ const OPTIONS = {
   'agent-env': { type: 'string', multiple: true },
 } as const;
 
-/** True when parsing failed. */
-export function isLoadUsageProblem(value: unknown): value is LoadUsageProblem {
-  return typeof value === 'object' && value !== null && 'usage' in value;
-}
-
-function integer(name: string, text: string | undefined, fallback: number, min: number, max: number): number | LoadUsageProblem {
-  if (text === undefined) return fallback;
-  const value = /^\d+$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) return { usage: `--${name} must be an integer from ${min} to ${max} (actual: '${text}')` };
-  return value;
-}
-
 function decimal(name: string, text: string | undefined, fallback: number, min: number, max: number, exclusiveMin = false): number | LoadUsageProblem {
   if (text === undefined) return fallback;
   const value = /^\d+(\.\d+)?$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
@@ -84,13 +74,6 @@ function decimal(name: string, text: string | undefined, fallback: number, min: 
     return { usage: `--${name} must be a number ${exclusiveMin ? 'above' : 'from'} ${min}${exclusiveMin ? ' and at most' : ' to'} ${max} (actual: '${text}')` };
   }
   return value;
-}
-
-function httpUrl(name: string, text: string): string | LoadUsageProblem {
-  if (!URL.canParse(text)) return { usage: `--${name} must be an absolute URL such as http://127.0.0.1:8080 (actual: '${text}')` };
-  const url = new URL(text);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { usage: `--${name} must be an http:// or https:// URL (actual: '${text}')` };
-  return text.replace(/\/+$/, '');
 }
 
 /** Parses `relaysim load`'s arguments; every inconsistency is a {@link LoadUsageProblem}. Pure. */
@@ -102,46 +85,39 @@ export function parseLoadArgs(args: readonly string[]): LoadArgs | LoadUsageProb
     return { usage: (error as Error).message };
   }
   const v = parsed.values;
-  const named = [v['agent-module'] === undefined ? [] : ['--agent-module'], v.spawn === undefined ? [] : ['--spawn'], v['agent-url'] === undefined ? [] : ['--agent-url']].flat();
-  if (named.length > 1) return { usage: `choose one agent: ${named.join(' and ')} cannot be combined` };
-  if (v.spawn !== undefined && v.spawn.trim() === '') return { usage: '--spawn needs a command, e.g. --spawn "node agent/main.ts"' };
-  if (v['agent-module'] !== undefined && v['agent-module'].trim() === '') return { usage: '--agent-module needs a file' };
+  const agentProblem = agentChoiceProblem(v, 'node agent/main.ts');
+  if (agentProblem !== undefined) return agentProblem;
   if (v.calls !== undefined && v.duration !== undefined) return { usage: 'choose --calls or --duration, not both' };
   if (v.rate !== undefined && v['ramp-ms'] !== undefined) return { usage: '--ramp-ms spreads the start of a closed loop; an open loop (--rate) already starts calls one by one' };
 
-  const concurrency = integer('concurrency', v.concurrency, DEFAULT_LOAD_CONCURRENCY, 1, 10_000);
-  const calls = integer('calls', v.calls, DEFAULT_LOAD_CALLS, 1, 10_000_000);
+  const concurrency = integerOption('concurrency', v.concurrency, DEFAULT_LOAD_CONCURRENCY, 1, 10_000);
+  const calls = integerOption('calls', v.calls, DEFAULT_LOAD_CALLS, 1, 10_000_000);
   const durationS = decimal('duration', v.duration, 0, 0, 86_400, true);
   const rate = decimal('rate', v.rate, 0, 0, 100_000, true);
-  const warmup = integer('warmup', v.warmup, 0, 0, 1_000_000);
+  const warmup = integerOption('warmup', v.warmup, 0, 0, 1_000_000);
   const rampMs = decimal('ramp-ms', v['ramp-ms'], 0, 0, 3_600_000);
-  const prompts = integer('prompts', v.prompts, 2, 1, 2);
+  const prompts = integerOption('prompts', v.prompts, 2, 1, 2);
   const thinkMs = decimal('think-ms', v['think-ms'], 0, 0, 600_000);
   const firstTokenMs = decimal('first-token-ms', v['first-token-ms'], 5, 0, 60_000);
   const interTokenMs = decimal('inter-token-ms', v['inter-token-ms'], 1, 0, 60_000);
-  const seed = integer('seed', v.seed, 1, 0, 0xffff_ffff);
-  const sampleMs = integer('sample-ms', v['sample-ms'], 500, 10, 3_600_000);
-  const timeoutMs = integer('timeout-ms', v['timeout-ms'], 10_000, 1, 3_600_000);
-  const openaiPort = integer('openai-port', v['openai-port'], DEFAULT_LOAD_FAKE_PORTS.openai, 1, 65_535);
-  const covalPort = integer('coval-port', v['coval-port'], DEFAULT_LOAD_FAKE_PORTS.coval, 1, 65_535);
-  const pid = integer('agent-pid', v['agent-pid'], 0, 1, 0x7fff_ffff);
+  const seed = integerOption('seed', v.seed, 1, 0, 0xffff_ffff);
+  const sampleMs = integerOption('sample-ms', v['sample-ms'], 500, 10, 3_600_000);
+  const timeoutMs = integerOption('timeout-ms', v['timeout-ms'], 10_000, 1, 3_600_000);
+  const openaiPort = integerOption('openai-port', v['openai-port'], DEFAULT_LOAD_FAKE_PORTS.openai, 1, 65_535);
+  const covalPort = integerOption('coval-port', v['coval-port'], DEFAULT_LOAD_FAKE_PORTS.coval, 1, 65_535);
+  const pid = integerOption('agent-pid', v['agent-pid'], 0, 1, 0x7fff_ffff);
   for (const n of [concurrency, calls, durationS, rate, warmup, rampMs, prompts, thinkMs, firstTokenMs, interTokenMs, seed, sampleMs, timeoutMs, openaiPort, covalPort, pid]) {
     if (isLoadUsageProblem(n)) return n;
   }
 
-  const agentEnv: Record<string, string> = {};
-  for (const item of v['agent-env'] ?? []) {
-    const at = item.indexOf('=');
-    const name = at < 0 ? item : item.slice(0, at);
-    if (at < 0 || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return { usage: `--agent-env takes NAME=value (actual: '${item}')` };
-    agentEnv[name] = item.slice(at + 1);
-  }
+  const agentEnv = agentEnvOption(v['agent-env'] ?? []);
+  if (isLoadUsageProblem(agentEnv)) return agentEnv;
 
   let agent: LoadAgentChoice;
   if (v['agent-url'] !== undefined) {
-    const url = httpUrl('agent-url', v['agent-url']);
+    const url = httpUrlOption('agent-url', v['agent-url']);
     if (isLoadUsageProblem(url)) return url;
-    const publicUrl = v['public-url'] === undefined ? undefined : httpUrl('public-url', v['public-url']);
+    const publicUrl = v['public-url'] === undefined ? undefined : httpUrlOption('public-url', v['public-url']);
     if (isLoadUsageProblem(publicUrl)) return publicUrl;
     if (openaiPort === covalPort) return { usage: `--openai-port and --coval-port must differ (both ${openaiPort as number})` };
     if (Object.keys(agentEnv).length > 0) return { usage: '--agent-env needs an agent the kit starts (--spawn or --agent-module): an agent at --agent-url already has its environment' };
@@ -157,7 +133,7 @@ export function parseLoadArgs(args: readonly string[]): LoadArgs | LoadUsageProb
     for (const flag of ['public-url', 'openai-port', 'coval-port', 'agent-pid'] as const) {
       if (v[flag] !== undefined) return { usage: `--${flag} applies to --agent-url only (an agent the kit starts is found and configured by the kit)` };
     }
-    agent = v.spawn !== undefined ? { kind: 'spawn', command: v.spawn } : { kind: 'embedded', ...(v['agent-module'] === undefined ? {} : { module: v['agent-module'] }) };
+    agent = startedAgentChoice(v);
   }
 
   return {
