@@ -1,4 +1,5 @@
 import { publicUrlFetch } from '../agent-target/public-url-fetch.ts';
+import { awakeSleep } from '../core/awake-sleep.ts';
 import { type Clock, sleep } from '../core/clock.ts';
 import { createSeededIds, type IdGenerator } from '../core/ids.ts';
 import { createSeededRandom } from '../core/random.ts';
@@ -277,28 +278,30 @@ export async function runRacePlan(plan: RacePlan, options: RaceRunOptions): Prom
   }
 }
 
-/** Waits until every connected call has exported, or no export arrived for the quiet window, or the deadline. */
+/**
+ * Waits until every connected call has exported, or no export arrived for the quiet window, or the
+ * deadline. The quiet window is awake time (`awakeSleep`): on a starved event loop the embedded
+ * agent's exports are queued behind the same stall, so only time the process could run counts.
+ */
 async function awaitExports(coval: FakeCoval, calls: readonly LiveCall[], identities: readonly RaceCallIdentity[], clock: Clock, timeouts: RaceTimeouts): Promise<void> {
   const start = clock.now();
-  let lastChange = start;
+  let quiet = 0;
   let seen = -1;
   const connected = calls.filter((c) => c.session?.setup !== undefined).map((c) => c.identity.index);
   for (;;) {
     const exports = exportsOf(coval, identities, clock);
     if (exports.length !== seen) {
       seen = exports.length;
-      lastChange = clock.now();
+      quiet = 0;
     }
     if (connected.every((i) => exports.some((e) => e.owner === i))) return;
-    const now = clock.now();
-    const left = Math.min(timeouts.exportQuietMs - (now - lastChange), timeouts.exportDeadlineMs - (now - start));
+    const left = Math.min(timeouts.exportQuietMs - quiet, timeouts.exportDeadlineMs - (clock.now() - start));
     if (left <= 0) return;
     const waiting = identities.map((c) => c.simulationOutputId).filter((id) => coval.store.batches(id).length === 0);
     const controller = new AbortController();
-    await Promise.race([
-      sleep(clock, left, controller.signal).catch(() => undefined),
-      ...waiting.map((id) => coval.waitForBatch(id, { timeoutMs: left, signal: controller.signal }).catch(() => undefined)),
-    ]);
+    const sleeping = awakeSleep(clock, left, controller.signal);
+    await Promise.race([sleeping, ...waiting.map((id) => coval.waitForBatch(id, { timeoutMs: left, signal: controller.signal }).catch(() => undefined))]);
     controller.abort();
+    quiet += await sleeping;
   }
 }

@@ -1,4 +1,5 @@
 import { RETRYABLE_STATUSES } from '../checks/tolerances.ts';
+import { awakeSleep } from '../core/awake-sleep.ts';
 import type { Clock, TimerHandle } from '../core/clock.ts';
 import type { IngestAttempt, StoredBatch, TraceStore } from '../coval/trace-store.ts';
 
@@ -37,8 +38,8 @@ export function isPermanentRejection(attempt: IngestAttempt): boolean {
 /**
  * Waits for the simulation's first accepted batch, at most `deadlineMs`. Stops early when the last
  * attempt for the simulation was refused with a non-retryable status, no request for it is being
- * handled, and nothing more came for `settleMs` (a retry inside that window restarts the wait, so
- * a wrongly retrying agent is still recorded).
+ * handled, and nothing more came for `settleMs` of awake time (`awakeSleep`; a retry inside that
+ * window restarts the wait, so a wrongly retrying agent is still recorded).
  */
 export function waitForExport(options: ExportWaitOptions): Promise<ExportWaitResult> {
   const { store, simulationId: id, clock, settleMs } = options;
@@ -67,7 +68,12 @@ export function waitForExport(options: ExportWaitOptions): Promise<ExportWaitRes
       }
       if (settle?.seq === last.seq) return;
       stopSettle();
-      settle = { seq: last.seq, timer: clock.setTimer(settleMs, () => finish({ kind: 'rejected', attempt: last })) };
+      // Awake time: a retry stalled with the rest of a starved process must not be ruled out early.
+      const quiet = new AbortController();
+      void awakeSleep(clock, settleMs, quiet.signal).then(() => {
+        if (!quiet.signal.aborted) finish({ kind: 'rejected', attempt: last });
+      });
+      settle = { seq: last.seq, timer: { cancel: () => quiet.abort() } };
     };
     const unsubscribe = store.subscribe((simulationId) => {
       if (simulationId === id) review();

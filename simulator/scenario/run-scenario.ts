@@ -3,6 +3,7 @@ import type { AgentLease, AgentTarget } from '../agent-target/agent-target.ts';
 import { isSkipped } from '../agent-target/agent-target.ts';
 import { publicUrlFetch } from '../agent-target/public-url-fetch.ts';
 import { probeHealth } from '../agent-target/security-probes.ts';
+import { awakeSleep } from '../core/awake-sleep.ts';
 import { type Clock, sleep, systemClock } from '../core/clock.ts';
 import { SimErrors } from '../core/errors.ts';
 import { createSeededIds, type IdGenerator } from '../core/ids.ts';
@@ -463,10 +464,11 @@ async function drive(ctx: DriveContext): Promise<void> {
   );
 
   // 4. Calls that owed nothing: watch a short window, then see whether anything arrived anyway.
+  // Awake time: on a starved event loop an embedded agent's stray export is stalled as well.
   const quiet = states.filter((s) => s.export?.expected === false);
   if (quiet.length > 0) {
     const waitStart = clock.now();
-    await guard(sleep(clock, timeouts.noExportWindowMs));
+    await guard(awakeSleep(clock, timeouts.noExportWindowMs));
     for (const state of quiet) {
       const batch = fakes.coval.store.batches(state.plan.simulationOutputId)[0];
       state.export = { expected: false, status: batch ? 'unexpected' : 'none', waitedMs: clock.now() - waitStart };
