@@ -7,19 +7,21 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, type TestContext } from 'vitest';
 import { raceCommand } from '../../simulator/cli/race-command.ts';
 import type { RaceRecord } from '../../simulator/race/race-record.ts';
 import { tempFiles } from '../simulator/cli/cli-test-io.ts';
 import { kitIo, NODE, ROOT } from '../simulator/cli/kit-io.ts';
 
-async function race(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string; record: RaceRecord }> {
-  const dir = await tempFiles({});
+async function race(args: readonly string[], ctx: TestContext): Promise<{ code: number; stdout: string; stderr: string; record: RaceRecord }> {
+  const dir = await tempFiles({}, ctx.onTestFinished);
   const out = join(dir, 'race.json');
   const { io, stdout, stderr } = kitIo(ROOT);
   const code = await raceCommand.run([...args, '--out', out], io);
-  const record = JSON.parse(await readFile(out, 'utf8')) as RaceRecord;
-  return { code, stdout: stdout(), stderr: stderr(), record };
+  const text = await readFile(out, 'utf8').catch((error: Error) => {
+    throw new Error(`relaysim race ${args.join(' ')} wrote no record (exit ${code}): ${error.message}\n${stdout()}\n${stderr()}`);
+  });
+  return { code, stdout: stdout(), stderr: stderr(), record: JSON.parse(text) as RaceRecord };
 }
 
 /** Splits a one-line command as a POSIX shell would (plain words, '…' and "…" quoting). */
@@ -55,9 +57,11 @@ function shellWords(line: string): string[] {
   return words;
 }
 
-describe('relaysim race', () => {
-  it('finds the FIFO mis-correlation, shrinks it to at most two calls, and its replay command reproduces it exactly', async () => {
-    const found = await race(['--strategy', 'fifo', '--calls', '3']);
+// Concurrent: each test has its own agents and fakes, and every race step waits for the agent's
+// evidence (decision 0800), so how busy the machine is changes the time taken, not the verdicts.
+describe.concurrent('relaysim race', () => {
+  it('finds the FIFO mis-correlation, shrinks it to at most two calls, and its replay command reproduces it exactly', async (ctx) => {
+    const found = await race(['--strategy', 'fifo', '--calls', '3'], ctx);
     expect(found.code, found.stdout + found.stderr).toBe(1);
     const ce = found.record.counterexample;
     expect(ce).toBeDefined();
@@ -70,7 +74,7 @@ describe('relaysim race', () => {
     expect(words.slice(0, 3)).toEqual(['npx', 'relaysim', 'race']);
     expect(words).toEqual(expect.arrayContaining(['--seed', '--path', '--calls', '3', '--strategy', 'fifo']));
 
-    const replayed = await race(words.slice(3));
+    const replayed = await race(words.slice(3), ctx);
     expect(replayed.code, replayed.stdout + replayed.stderr).toBe(1);
     expect(replayed.record.runs).toHaveLength(1);
     expect(replayed.record.runs[0]?.phase).toBe('replay');
@@ -81,14 +85,14 @@ describe('relaysim race', () => {
     for (const line of ce?.timeline ?? []) expect(replayed.stdout).toContain(line);
   }, 60_000);
 
-  it('fails two replicas with in-memory registries and says why; passes them sharing a real redis-server', async () => {
-    const memory = await race(['--replicas', '2', '--runs', '15']);
+  it('fails two replicas with in-memory registries and says why; passes them sharing a real redis-server', async (ctx) => {
+    const memory = await race(['--replicas', '2', '--runs', '15'], ctx);
     expect(memory.code, memory.stdout + memory.stderr).toBe(1);
     expect(memory.stdout).toMatch(/registration of [A-C] went to replica \d, call [A-C] went to replica \d: replicas do not share the in-memory registry; set REDIS_URL/);
     expect(memory.record.agent).toMatchObject({ replicas: 2, sharedRegistry: false, redis: 'none' });
     expect(memory.record.counterexample?.diagnosis.length).toBeGreaterThan(0);
 
-    const redis = await race(['--replicas', '2', '--runs', '15', '--redis']);
+    const redis = await race(['--replicas', '2', '--runs', '15', '--redis'], ctx);
     expect(redis.code, redis.stdout + redis.stderr).toBe(0);
     expect(redis.stdout).toContain('2 replicas behind a round-robin proxy, sharing Redis');
     expect(redis.stdout).toContain('✓ the correlation contract held for 15 interleavings');
@@ -97,8 +101,8 @@ describe('relaysim race', () => {
     expect(redis.record.runs.every((r) => r.pass)).toBe(true);
   }, 60_000);
 
-  it('passes caller-id with caller numbers, calls arriving after their TTL included', async () => {
-    const r = await race(['--strategy', 'caller-id', '--payload', 'id+from', '--runs', '25']);
+  it('passes caller-id with caller numbers, calls arriving after their TTL included', async (ctx) => {
+    const r = await race(['--strategy', 'caller-id', '--payload', 'id+from', '--runs', '25'], ctx);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.record).toMatchObject({ holds: true, numRuns: 25, settings: { expiry: true }, agent: { strategy: 'caller-id', ttlMs: 1000 } });
     expect(r.record.agent.env.SIMULATION_TTL_SECONDS).toBe('1');
@@ -107,8 +111,8 @@ describe('relaysim race', () => {
     expect(r.record.runs.filter((run) => run.steps.includes('wait past the TTL')).length).toBeGreaterThan(0);
   }, 60_000);
 
-  it('drives a spawned agent the same way', async () => {
-    const r = await race(['--spawn', `${NODE} agent/main.ts`, '--strategy', 'fifo', '--calls', '2', '--runs', '30', '--no-expiry']);
+  it('drives a spawned agent the same way', async (ctx) => {
+    const r = await race(['--spawn', `${NODE} agent/main.ts`, '--strategy', 'fifo', '--calls', '2', '--runs', '30', '--no-expiry'], ctx);
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.record.agent.mode).toBe('spawn');
     expect(r.record.counterexample?.calls).toBe(2);

@@ -20,10 +20,13 @@ export function memoryIo(cwd: string, stdin: Uint8Array | string = ''): { io: Cl
   return { io, stdout: () => out, stderr: () => err };
 }
 
-/** A temp directory holding `files`, removed after the test. */
-export async function tempFiles(files: Record<string, string | Uint8Array>): Promise<string> {
+/**
+ * A temp directory holding `files`, removed after the test. Concurrent tests pass their context's
+ * `onTestFinished`: the global one only knows the current test before the first `await`.
+ */
+export async function tempFiles(files: Record<string, string | Uint8Array>, onFinished: (fn: () => Promise<void>) => void = onTestFinished): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'relaysim-cli-'));
-  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  onFinished(() => rm(dir, { recursive: true, force: true }));
   for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
   return dir;
 }
