@@ -42,7 +42,8 @@ function runOf(id: string): { record: RunRecord; results: CheckResult[] } {
 describe(`scenario library against the embedded reference agent (seed ${SEED})`, () => {
   beforeAll(async () => {
     target = createAgentTarget({ kind: 'embedded', moduleUrl: EMBED });
-    const done = await runScenarios(scenarios, { seed: SEED, target, concurrency: 4 });
+    // 16 at once, like `relaysim run`: the runs wait on simulated speech, not CPU (decision 0905).
+    const done = await runScenarios(scenarios, { seed: SEED, target, concurrency: 16 });
     for (const record of done) runs.set(record.scenario.id, { record, results: evaluateRecord(record) });
   }, 180_000);
 
