@@ -19,8 +19,12 @@ import { type Catch, type Mutant, MUTANTS } from './mutants.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EMBED = pathToFileURL(`${ROOT}test/mutation/mutant-embed.ts`).href;
 const SEED = Number(process.env.RELAYSIM_MUTATION_SEED ?? 20_260_501);
-/** Runs at once; each holds an agent and the fakes on real sockets. */
-const CONCURRENCY = 4;
+/**
+ * Runs at once; each holds an agent and the fakes on real sockets. The runs wait on simulated
+ * speech and on deadlines for what a mutant never sends, not on CPU (decision 0905), so the pool
+ * is as wide as the longest few runs allow.
+ */
+const CONCURRENCY = 12;
 /** Several mutants never deliver a trace; waiting the default 8 s for each would dominate the suite. */
 const TIMEOUTS: Partial<RunnerTimeouts> = { exportDeadlineMs: 4_000 };
 
