@@ -116,6 +116,8 @@ export interface PlatformDeps {
   readonly random: Random;
   readonly ids: IdGenerator;
   readonly fetch: typeof fetch;
+  /** `fetch` ends a streaming body when its signal aborts (Node's global fetch does; mocks may not). */
+  readonly fetchAbortsBodies?: boolean;
   readonly store: RegistryStore;
   /** The app's logger (pino in production); also given to the exporter. */
   readonly logger: AgentLogger | FastifyBaseLogger;
@@ -161,6 +163,7 @@ export function createRealDeps(config: ResolvedAgentConfig, platform: PlatformDe
     apiKey: config.openaiApiKey ?? NO_KEY,
     model: config.llmModel,
     fetch: platform.fetch,
+    fetchAbortsBodies: platform.fetchAbortsBodies === true,
     ...(config.openaiBaseUrl === undefined ? {} : { baseURL: config.openaiBaseUrl }),
   });
   const createSession = createRelaySessionFactory({

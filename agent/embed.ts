@@ -60,6 +60,7 @@ export async function startEmbeddedAgent(options: EmbeddedAgentOptions): Promise
     random: cryptoRandom,
     ids: cryptoIds,
     fetch: globalThis.fetch,
+    fetchAbortsBodies: true,
     store,
     logger,
   });

@@ -120,6 +120,8 @@ export async function runMain(options: MainOptions): Promise<RunningAgent | unde
     random: cryptoRandom,
     ids: cryptoIds,
     fetch: options.fetch ?? globalThis.fetch,
+    // Node's own fetch follows the Fetch standard: aborting ends a body mid-stream.
+    fetchAbortsBodies: options.fetch === undefined,
     store,
     logger,
   });

@@ -14,6 +14,13 @@ export interface OpenAiLlmClientOptions {
   readonly timeoutMs?: number;
   /** SDK retries on 429/5xx/network errors (default 0: a caller waiting on backoff hears silence). */
   readonly maxRetries?: number;
+  /**
+   * True when `fetch` errors a response body that is still streaming once the request's signal
+   * aborts, as the Fetch standard requires and Node's global fetch does. Bodies are then read as
+   * they come; otherwise (the default, e.g. mocked transports) each body is wrapped so an abort
+   * cancels it (decision 0126), at the cost of a second stream per response.
+   */
+  readonly fetchAbortsBodies?: boolean;
 }
 
 /** Default {@link OpenAiLlmClientOptions.timeoutMs}. */
@@ -118,11 +125,12 @@ function linkBodiesToSignal(fetchImpl: typeof fetch): typeof fetch {
  * the session's tools and usage reporting; the request's signal aborts the HTTP stream.
  */
 export function createOpenAiLlmClient(options: OpenAiLlmClientOptions): LlmClient {
+  const transport: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const client = new OpenAI({
     apiKey: options.apiKey,
     ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
     // Without an injected transport this is the SDK's own default, the global fetch.
-    fetch: linkBodiesToSignal(options.fetch ?? ((input, init) => globalThis.fetch(input, init))),
+    fetch: options.fetchAbortsBodies === true ? transport : linkBodiesToSignal(transport),
     timeout: options.timeoutMs ?? DEFAULT_LLM_TIMEOUT_MS,
     maxRetries: options.maxRetries ?? 0,
     // Failures reach the session as thrown errors and are logged there, with the call's ids.

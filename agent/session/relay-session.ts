@@ -8,6 +8,7 @@ import { decodeInbound, type RawFrameData } from '../relay/decode-inbound.ts';
 import type { DtmfFrame, InboundFrame, InterruptFrame, PromptFrame, SetupFrame } from '../relay/inbound-frames.ts';
 import { endFrame, textFrame, type OutboundFrame } from '../relay/outbound-frames.ts';
 import type { EndCallRequest, ToolOutcome, ToolRegistry } from '../tools/tool-registry.ts';
+import { ABORTED, AbortableSteps, orAbort } from './abort-race.ts';
 import type { AssistantTurn, CallEvent, CallLog, ToolTurn, UserTurn } from './call-log.ts';
 
 /** What a session needs from outside; it does no I/O of its own. */
@@ -98,30 +99,6 @@ interface Cycle {
 
 type LogEntry = UserTurn | ToolTurn | TurnDraft;
 type HistoryEntry = ChatMessage | AssistantHistoryEntry;
-
-const ABORTED: unique symbol = Symbol('aborted');
-
-/** Resolves with `promise`, or with {@link ABORTED} as soon as `signal` aborts (the listener is removed either way). */
-function orAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.resolve(ABORTED);
-  }
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => resolve(ABORTED);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
-}
 
 function describeError(err: unknown): string {
   let text: string;
@@ -344,25 +321,31 @@ export function createRelaySession(deps: RelaySessionDeps): RelaySession {
   async function streamTurn(cycle: Cycle, turn: TurnDraft, calls: ToolCallAccumulator): Promise<string | undefined> {
     const idle = new AbortController();
     const signal = AbortSignal.any([cycle.controller.signal, idle.signal]);
+    // One idle timer per turn, not one per delta: each delta only records when it came, and the
+    // timer, when it fires early, re-arms for the rest of the quiet period. Setting and clearing
+    // a timer for every token was the largest share of the session's own allocations.
+    let lastDeltaAt = clock.now();
     let timer: TimerHandle | undefined;
-    const arm = (): void => {
-      timer?.cancel();
-      timer = clock.setTimer(idleTimeoutMs, () => idle.abort('idle-timeout'));
+    const checkIdle = (): void => {
+      const quietMs = clock.now() - lastDeltaAt;
+      if (quietMs >= idleTimeoutMs) idle.abort('idle-timeout');
+      else timer = clock.setTimer(idleTimeoutMs - quietMs, checkIdle);
     };
+    timer = clock.setTimer(idleTimeoutMs, checkIdle);
+    const steps = new AbortableSteps(signal);
     let iterator: AsyncIterator<LlmDelta> | undefined;
     let finished = false;
-    arm();
     try {
       iterator = deps.llm.streamChat({ messages: requestMessages(), tools: deps.tools.definitions, signal })[Symbol.asyncIterator]();
       for (;;) {
-        const step = await orAbort(iterator.next(), signal);
+        const step = await steps.next(iterator);
         if (cycle.cancelled) return undefined;
         if (step === ABORTED) return `LLM stream produced nothing for ${idleTimeoutMs} ms`;
         if (step.done) {
           finished = true;
           return undefined;
         }
-        arm();
+        lastDeltaAt = clock.now();
         const delta = step.value;
         turn.firstDeltaAtMs ??= clock.epochMs();
         switch (delta?.type) {
@@ -388,6 +371,7 @@ export function createRelaySession(deps: RelaySessionDeps): RelaySession {
       return describeError(err);
     } finally {
       timer?.cancel();
+      steps.dispose();
       // Release the HTTP stream without waiting: an aborted or broken client may never settle.
       if (!finished && iterator?.return) {
         try {

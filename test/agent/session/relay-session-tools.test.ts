@@ -203,6 +203,26 @@ describe('relay session: LLM failures are never silent', () => {
     expect(log.events.at(-1)).toMatchObject({ error: 'LLM stream produced nothing for 5000 ms', endedAtMs: T0 + 5000 });
   });
 
+  it('the idle timeout counts from the last delta, however long the stream has run', async () => {
+    const never = new Promise<void>(() => undefined);
+    const h = createHarness({
+      responses: [[{ type: 'sleep', ms: 3000 }, { type: 'content', text: 'One' }, { type: 'sleep', ms: 4000 }, { type: 'content', text: ' two' }, { type: 'wait', until: never }]],
+      overrides: { llmIdleTimeoutMs: 5000 },
+    });
+    h.feed(frames.setup());
+    h.feed(frames.prompt('Hello?'));
+    // 7 s into the stream, but never 5 s without a delta: still streaming.
+    await h.clock.advanceAsync(7000);
+    expect(h.tokens()).toEqual(['One', ' two']);
+    await h.clock.advanceAsync(4999);
+    expect(h.tokens()).toEqual(['One', ' two']);
+    await h.clock.advanceAsync(1);
+    await h.session.whenIdle();
+    expect(h.tokens()).toEqual(['One', ' two', ` ${APOLOGY_TEXT}`, '']);
+    const log = await h.session.close();
+    expect(log.events.at(-1)).toMatchObject({ error: 'LLM stream produced nothing for 5000 ms', endedAtMs: T0 + 12_000 });
+  });
+
   it('a client that throws synchronously, or a failed second round, still apologises', async () => {
     const h = createHarness({
       llm: {
