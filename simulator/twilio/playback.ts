@@ -74,11 +74,15 @@ export interface PlaybackOptions {
   readonly interruptible: InputKind;
   /** TwiML `preemptible` (the default for text and play). */
   readonly preemptible: boolean;
+  /** Keep each cycle's tokens for {@link TalkCycleRecord.tokens} (default true; load runs need none). */
+  readonly keepTokens?: boolean;
 }
 
 interface Item {
   readonly cycle: number;
-  readonly chars: readonly string[];
+  /** What the item says; its length in characters (code points) is `charCount`. */
+  readonly text: string;
+  readonly charCount: number;
   readonly durationMs: number;
   /** Characters per second of this item; differs from the session rate when a duration was imposed. */
   readonly cps: number;
@@ -112,6 +116,21 @@ interface Slot {
 
 const EPSILON = 1e-6;
 
+/** Characters as TTS counts them: code points, so a surrogate pair is one. */
+function codePointCount(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    // A high surrogate followed by a low one is a single code point.
+    if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    count++;
+  }
+  return count;
+}
+
 /** Maps a per-message boolean override onto the input-kind scale (true = any, false = none). */
 function overrideKind(value: boolean | undefined, fallback: InputKind): InputKind {
   return value === undefined ? fallback : value ? 'any' : 'none';
@@ -129,6 +148,7 @@ export class PlaybackModel {
   readonly #playLoopMs: number;
   readonly #interruptible: InputKind;
   readonly #preemptible: boolean;
+  readonly #keepTokens: boolean;
   readonly #items: Item[] = [];
   readonly #cycles: Cycle[] = [];
   #openText: Cycle | undefined;
@@ -145,6 +165,7 @@ export class PlaybackModel {
     this.#playLoopMs = playLoopMs;
     this.#interruptible = options.interruptible;
     this.#preemptible = options.preemptible;
+    this.#keepTokens = options.keepTokens ?? true;
   }
 
   /**
@@ -173,7 +194,7 @@ export class PlaybackModel {
       this.#openText = cycle;
       this.#preemptOthers(cycle.index, at);
     }
-    cycle.tokens.push({ ...token, at });
+    if (this.#keepTokens) cycle.tokens.push({ ...token, at });
     cycle.text += token.token;
     this.#push(cycle, token.token, overrideKind(token.interruptible, this.#interruptible), token.preemptible ?? this.#preemptible);
     if (token.last) {
@@ -192,7 +213,8 @@ export class PlaybackModel {
     const loops = options.loop === undefined ? 1 : options.loop === 0 ? 1_000 : options.loop;
     const item: Item = {
       cycle: cycle.index,
-      chars: [],
+      text: '',
+      charCount: 0,
       durationMs: loops * this.#playLoopMs,
       cps: this.#cps,
       arrivalAt: at,
@@ -289,13 +311,15 @@ export class PlaybackModel {
   }
 
   #push(cycle: Cycle, text: string, interruptible: InputKind, preemptible: boolean, durationMs?: number): void {
-    const chars = Array.from(text);
+    // Code points, as TTS would speak them; the per-character array is built only to cut a partial item.
+    const charCount = codePointCount(text);
     const at = this.#clock.now();
     this.#items.push({
       cycle: cycle.index,
-      chars,
-      durationMs: durationMs ?? (chars.length * 1000) / this.#cps,
-      cps: durationMs === undefined ? this.#cps : durationMs === 0 ? Infinity : (chars.length * 1000) / durationMs,
+      text,
+      charCount,
+      durationMs: durationMs ?? (charCount * 1000) / this.#cps,
+      cps: durationMs === undefined ? this.#cps : durationMs === 0 ? Infinity : (charCount * 1000) / durationMs,
       arrivalAt: at,
       notBefore: at,
       interruptible,
@@ -361,8 +385,9 @@ export class PlaybackModel {
       const played = until - slot.start;
       ms += played;
       // An item of no duration (a greeting given 0 ms) is heard whole as soon as it starts.
-      const spoken = slot.item.durationMs <= 0 ? slot.item.chars.length : Math.min(slot.item.chars.length, Math.floor((played * slot.item.cps) / 1000 + EPSILON));
-      text += slot.item.chars.slice(0, spoken).join('');
+      const item = slot.item;
+      const spoken = item.durationMs <= 0 ? item.charCount : Math.min(item.charCount, Math.floor((played * item.cps) / 1000 + EPSILON));
+      text += spoken === item.charCount ? item.text : Array.from(item.text).slice(0, spoken).join('');
     }
     return { text, ms };
   }

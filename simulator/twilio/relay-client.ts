@@ -62,6 +62,11 @@ export interface RelayClientOptions {
   readonly signing?: SigningMode;
   /** Give up on the handshake after this long on the clock (default 10 s). */
   readonly connectTimeoutMs?: number;
+  /**
+   * Keep every frame in {@link RelayClient.frames} (default true). Load runs turn it off: frames
+   * then only reach listeners and waiters as they pass, and waits cannot look back in history.
+   */
+  readonly keepFrames?: boolean;
 }
 
 /** Options of {@link RelayClient.waitFor}. */
@@ -106,6 +111,7 @@ function tryJson(text: string): { value: unknown } | undefined {
  * waited for.
  */
 export class RelayClient {
+  /** Every frame both ways, in order (empty when `keepFrames` is false). */
   readonly frames: RelayFrame[] = [];
   readonly handshake: RelayHandshake;
   /** Resolves once: open, or failed with the reason. Never rejects. */
@@ -114,6 +120,8 @@ export class RelayClient {
   readonly closed: Promise<RelayClose>;
 
   readonly #clock: Clock;
+  readonly #keepFrames: boolean;
+  #frameCount = 0;
   readonly #ws: WebSocket;
   readonly #listeners = new Set<(frame: RelayFrame) => void>();
   #waiters: Waiter[] = [];
@@ -127,6 +135,7 @@ export class RelayClient {
 
   constructor(options: RelayClientOptions) {
     this.#clock = options.clock;
+    this.#keepFrames = options.keepFrames ?? true;
     const parsed = new URL(options.url);
     const downgraded = parsed.protocol === 'wss:' && options.tls === undefined && isLoopbackHost(parsed.hostname);
     const connectUrl = downgraded ? options.url.replace(/^wss:/i, 'ws:') : options.url;
@@ -203,6 +212,11 @@ export class RelayClient {
       ...(this.#httpStatus === undefined ? {} : { status: this.#httpStatus }),
       ...(this.#responseHeaders === undefined ? {} : { responseHeaders: this.#responseHeaders }),
     };
+  }
+
+  /** Frames so far, both ways: the index the next one gets (kept or not). */
+  get frameCount(): number {
+    return this.#frameCount;
   }
 
   /** True while frames can be sent. */
@@ -308,8 +322,10 @@ export class RelayClient {
   }
 
   #record(partial: Omit<RelayFrame, 'index' | 'at'>): void {
-    const frame: RelayFrame = { index: this.frames.length, at: this.#clock.now(), ...partial };
-    this.frames.push(frame);
+    const frame: RelayFrame = { index: this.#frameCount++, at: this.#clock.now(), ...partial };
+    // Kept frames outlive many young-generation collections; a load run of hundreds of calls
+    // streaming tokens made the kit's scavenges (and so its timestamps) slow by keeping them.
+    if (this.#keepFrames) this.frames.push(frame);
     if (frame.dir === 'in') for (const listener of [...this.#listeners]) listener(frame);
     for (const waiter of [...this.#waiters]) {
       if (!this.#waiters.includes(waiter) || !waiter.match(frame)) continue;

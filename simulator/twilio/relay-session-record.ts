@@ -26,6 +26,11 @@ export interface RelaySessionOptions {
   readonly fetch: typeof globalThis.fetch;
   /** Simulated TTS speed; default 15 characters per second. */
   readonly charsPerSecond?: number;
+  /**
+   * Keep every frame and every talk cycle's tokens for {@link RelaySessionRecord} (default true).
+   * False for load runs: the record then has no `frames` and cycles without `tokens`.
+   */
+  readonly keepFrames?: boolean;
   /** Length of one loop of a `play`; default 1000 ms. */
   readonly playLoopMs?: number;
   /** How long the welcome greeting plays, overriding its length at `charsPerSecond` (scenario `twilio.greetingMs`). */

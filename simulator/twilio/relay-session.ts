@@ -90,6 +90,7 @@ export class RelaySession {
     this.#playback = new PlaybackModel({
       clock: options.clock,
       charsPerSecond: options.charsPerSecond ?? 15,
+      ...(options.keepFrames === undefined ? {} : { keepTokens: options.keepFrames }),
       ...(options.playLoopMs === undefined ? {} : { playLoopMs: options.playLoopMs }),
       interruptible: relay.interruptible,
       preemptible: relay.preemptible,
@@ -104,6 +105,7 @@ export class RelaySession {
       ...(options.tls ? { tls: options.tls } : {}),
       ...(options.handshakeSigning ? { signing: options.handshakeSigning } : {}),
       ...(options.connectTimeoutMs === undefined ? {} : { connectTimeoutMs: options.connectTimeoutMs }),
+      ...(options.keepFrames === undefined ? {} : { keepFrames: options.keepFrames }),
     });
     this.client.onFrame((frame) => this.#onAgentFrame(frame));
     this.ready = this.client.connected.then((outcome) => {
@@ -183,7 +185,7 @@ export class RelaySession {
   sendRaw(data: string | Uint8Array): CallerActionRecord {
     const action = this.#action('sendRaw', {});
     if (action.outcome === 'session-not-active') return { ...action };
-    const index = this.client.frames.length;
+    const index = this.client.frameCount;
     this.client.sendRaw(data);
     action.frames.push(index);
     return { ...action, frames: [...action.frames] };
@@ -304,7 +306,7 @@ export class RelaySession {
 
   #sendFor(action: MutableAction, frame: Record<string, unknown>): void {
     if (!this.active) return;
-    action.frames.push(this.client.frames.length);
+    action.frames.push(this.client.frameCount);
     this.client.send(frame);
   }
 

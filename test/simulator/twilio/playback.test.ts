@@ -22,6 +22,33 @@ describe('PlaybackModel', () => {
     expect(playback.audible()).toBeUndefined();
   });
 
+  it('counts characters as code points: an emoji is one character, never cut in half', () => {
+    const { clock, playback } = model({ charsPerSecond: 10 });
+    playback.text({ token: 'Hi 😀 there', last: true }); // 10 code points, 11 UTF-16 units: 0..1000
+    clock.advance(450); // 4.5 characters: "Hi 😀"
+    expect(playback.interrupt()).toEqual({ cycle: 0, utteranceUntilInterrupt: 'Hi 😀', durationUntilInterruptMs: 450 });
+    const other = model({ charsPerSecond: 10 });
+    other.playback.text({ token: '😀😀', last: true });
+    expect(other.playback.drainsAt()).toBe(200);
+  });
+
+  it('without keepTokens the cycles keep no tokens but play and cut the same', () => {
+    const kept = model();
+    const lean = model({ keepTokens: false });
+    for (const { clock, playback } of [kept, lean]) {
+      playback.text({ token: 'Sure, ', last: false });
+      clock.advance(100);
+      playback.text({ token: 'we open at nine.', last: true });
+      clock.advance(900);
+    }
+    expect(lean.playback.cycle(0)?.tokens).toEqual([]);
+    expect(kept.playback.cycle(0)?.tokens).toHaveLength(2);
+    expect(lean.playback.interrupt()).toEqual(kept.playback.interrupt());
+    const { tokens: _kt, ...keptRest } = kept.playback.cycle(0) ?? { tokens: [] };
+    const { tokens: _lt, ...leanRest } = lean.playback.cycle(0) ?? { tokens: [] };
+    expect(leanRest).toEqual(keptRest);
+  });
+
   it('queues tokens that arrive while speaking, resumes after an underrun, and cuts mid-token', () => {
     const { clock, playback } = model();
     playback.text({ token: 'Sure, ', last: false }); // 6 chars: 0..400

@@ -283,6 +283,27 @@ describe('RelaySession', () => {
     expect(h.session.record().protocolErrors[0]).toMatchObject({ frameIndex: 1, reason: 'the frame is not valid JSON' });
   });
 
+  it('with keepFrames off keeps no frames, yet counts them, times them and checks every one', async () => {
+    const h = await harness('', { keepFrames: false });
+    const seen: RelayFrame[] = [];
+    h.session.client.onFrame((frame) => seen.push(frame));
+    const reply = h.session.waitForReply({ timeoutMs: FOREVER, fromCycle: 0, until: 'received' });
+    h.agent.send('bad');
+    h.agent.send({ type: 'text', token: 'Hello', last: false });
+    h.agent.send({ type: 'text', token: ' there', last: true });
+    const cycle = await reply;
+    expect(cycle).toMatchObject({ text: 'Hello there', lastReceived: true, tokens: [] });
+    // setup (0), bad (1), the error frame answering it (2), then the two text frames.
+    expect(seen.map((f) => f.index)).toEqual([1, 3, 4]);
+    expect(h.session.client.frameCount).toBe(5);
+    expect(h.session.client.frames).toEqual([]);
+    const record = h.session.record();
+    expect(record.frames).toEqual([]);
+    expect(record.protocolErrors).toMatchObject([{ frameIndex: 1, reason: 'the frame is not valid JSON' }]);
+    await agentGot(h, 2);
+    expect(h.received()[1]).toEqual({ type: 'error', description: 'Invalid message received: bad' });
+  });
+
   it('closes with 1007 after ten invalid frames in a row and reports failed to the action URL', async () => {
     const h = await harness();
     const closed = new Promise<{ code: number; reason: string }>((resolve) => h.agent.socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
