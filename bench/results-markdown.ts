@@ -30,9 +30,8 @@ function levelRows(level: LevelResult): string[] {
   ];
 }
 
-/** bench/RESULTS.md for `results`. */
-export function renderResultsMarkdown(results: BenchResults): string {
-  const m = results.machine;
+/** The architecture §9 targets with what `results` measured and a verdict each: [target, measured, verdict]. */
+export function targetRows(results: BenchResults): [string, string, string][] {
   const level = (name: string): LevelResult | undefined => results.agents.find((l) => l.name === name);
   const c1 = level('c1');
   const c500 = level('c500');
@@ -44,7 +43,7 @@ export function renderResultsMarkdown(results: BenchResults): string {
   const kitCallsPerMinute = c500 ? 60_000 / c500.reference.median.kitCpuMsPerCall : null;
   const latencyCell = (l: LevelResult | undefined, key: 'agentAddedP50' | 'agentAddedP99'): string =>
     l ? `${n(l.reference.median[key], 3)} ms (floor ${n(l.floor.median[key], 3)} ms, ratio ${n(l.ratios[key])}×)` : '–';
-  const targets: [string, string, string][] = [
+  return [
     [
       '≥ 500 concurrent calls, 0 protocol errors, 0 lost or mis-correlated traces',
       [c500, paced].filter((l): l is LevelResult => l !== undefined).map((l) => `${l.name}: ${int(l.reference.totals.calls)} calls, max ${int(l.reference.median.maxInFlight)} in flight, ${l.reference.totals.failed} failed, ${l.reference.totals.protocolErrors} protocol errors, ${l.reference.totals.lost} lost, ${l.reference.totals.misCorrelated} mis-correlated`).join('; '),
@@ -55,9 +54,9 @@ export function renderResultsMarkdown(results: BenchResults): string {
     ['agent-added latency p50 ≤ 1 ms (500 paced calls)', latencyCell(paced, 'agentAddedP50'), mark((paced?.reference.median.agentAddedP50 ?? Infinity) <= 1)],
     ['agent-added latency p99 ≤ 5 ms (500 paced calls)', latencyCell(paced, 'agentAddedP99'), mark((paced?.reference.median.agentAddedP99 ?? Infinity) <= 5)],
     [
-      'full scenario suite against the in-process agent < 10 s (concurrency 4)',
-      `${s(results.suite.concurrency4.medianMs)} (concurrency 16: ${s(results.suite.concurrency16.medianMs)})`,
-      mark(results.suite.concurrency4.medianMs < 10_000),
+      "full scenario suite against the in-process agent < 10 s (`relaysim run`'s default concurrency, 16)",
+      `${s(results.suite.concurrency16.medianMs)} (4 at once: ${s(results.suite.concurrency4.medianMs)}, waiting on simulated speech: decision 0905)`,
+      mark(results.suite.concurrency16.medianMs < 10_000),
     ],
     ['1,000 simulated calls/minute on one core (kit CPU per call at concurrency 500)', kitCallsPerMinute === null ? '–' : `${c500 ? n(c500.reference.median.kitCpuMsPerCall) : '–'} ms CPU per call ≈ ${int(kitCallsPerMinute)} calls/minute per core`, mark((kitCallsPerMinute ?? 0) >= 1000)],
     ['property suites at default run counts < 30 s', `${s(results.properties.medianMs)}`, mark(results.properties.medianMs < 30_000)],
@@ -72,6 +71,47 @@ export function renderResultsMarkdown(results: BenchResults): string {
           : '**not met**',
     ],
   ];
+}
+
+/** The §9 targets table (markdown lines), as RESULTS.md and the README show it. */
+export function renderTargetsTable(results: BenchResults): string[] {
+  return ['| target | measured | verdict |', '|---|---|---|', ...targetRows(results).map(([t, v, ok]) => `| ${t} | ${v} | ${ok} |`)];
+}
+
+/** The README's figures block: where the figures come from, then the §9 targets table. */
+export function renderReadmeFigures(results: BenchResults): string {
+  const m = results.machine;
+  return [
+    `Measured ${results.date.slice(0, 10)} by \`npm run bench\` in ${results.durationS} s on ${m.cpus} × ${m.model}, Node ${m.node}; agents spawned, medians of 3 runs interleaved with the floor agent (every LLM chunk forwarded, no logic). Generated from [bench/results.json](bench/results.json); all tables: [bench/RESULTS.md](bench/RESULTS.md).`,
+    '',
+    ...renderTargetsTable(results),
+  ].join('\n');
+}
+
+/** Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in `document` with `body`. */
+export function replaceMarkedBlock(document: string, name: string, body: string): string {
+  const start = `<!-- ${name}:start -->`;
+  const end = `<!-- ${name}:end -->`;
+  const from = document.indexOf(start);
+  const to = document.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`no ${start} … ${end} block to replace`);
+  return `${document.slice(0, from + start.length)}\n${body}\n${document.slice(to)}`;
+}
+
+/** The body of the `NAME` marked block of `document`, or undefined when it has none. */
+export function markedBlock(document: string, name: string): string | undefined {
+  const start = `<!-- ${name}:start -->`;
+  const from = document.indexOf(start);
+  const to = document.indexOf(`<!-- ${name}:end -->`);
+  return from < 0 || to < from ? undefined : document.slice(from + start.length, to).replace(/^\n/, '').replace(/\n$/, '');
+}
+
+/** bench/RESULTS.md for `results`. */
+export function renderResultsMarkdown(results: BenchResults): string {
+  const m = results.machine;
+  const soak = results.soak;
+  const slopeMiB = soak.rss ? soak.rss.slope.bytesPer1000Calls / MIB : null;
+  const heap = soak.heapAfterMajorGc.slope;
 
   const lines: string[] = [
     '# relaysim performance figures',
@@ -82,9 +122,7 @@ export function renderResultsMarkdown(results: BenchResults): string {
     '',
     '## Targets (architecture §9)',
     '',
-    '| target | measured | verdict |',
-    '|---|---|---|',
-    ...targets.map(([t, v, ok]) => `| ${t} | ${v} | ${ok} |`),
+    ...renderTargetsTable(results),
     '',
     '## (a) Reference agent vs the floor agent',
     '',

@@ -16,7 +16,7 @@ import { rssSlope } from '../simulator/load/rss-slope.ts';
 import { expectationsPass } from '../simulator/scenario/expectations.ts';
 import { loadScenarioLibrary } from '../simulator/scenario/load-scenario.ts';
 import { runScenarios } from '../simulator/scenario/run-scenario.ts';
-import { renderResultsMarkdown } from './results-markdown.ts';
+import { renderReadmeFigures, renderResultsMarkdown, replaceMarkedBlock } from './results-markdown.ts';
 import { foreignCpuPercent, machineBusyMs, machineInfo } from './machine.ts';
 import { measureIngest } from './otlp-ingest.bench.ts';
 import type { AgentFigures, BenchResults, LevelResult, LoadRunFigures, SoakResult, TimedRuns } from './bench-results.ts';
@@ -274,4 +274,10 @@ const out = QUICK || PARTIAL ? '/tmp/relaysim-bench-partial' : join(ROOT, 'bench
 if (out !== join(ROOT, 'bench')) mkdirSync(out, { recursive: true });
 writeFileSync(join(out, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(out, 'RESULTS.md'), renderResultsMarkdown(results));
+if (out === join(ROOT, 'bench')) {
+  // The README quotes the targets table of this run, never a hand-copied one (test/bench checks it).
+  const readme = join(ROOT, 'README.md');
+  writeFileSync(readme, replaceMarkedBlock(readFileSync(readme, 'utf8'), 'bench-figures', renderReadmeFigures(results)));
+  say('README.md figures block updated');
+}
 say(`done in ${results.durationS} s: ${join(out, 'results.json')} and ${join(out, 'RESULTS.md')} written`);
