@@ -75,7 +75,13 @@ export interface SoakResult {
   readonly rss: RssReport | null;
   readonly points: readonly { readonly calls: number; readonly rssMiB: number }[];
   /** The agent's live JS heap right after each major GC (bench/heap-probe.ts), and its slope. */
-  readonly heapAfterMajorGc: { readonly points: readonly { readonly calls: number; readonly heapUsedBytes: number }[]; readonly slope: RssSlope | null };
+  readonly heapAfterMajorGc: {
+    readonly points: readonly { readonly calls: number; readonly heapUsedBytes: number; readonly heapTotalBytes?: number; readonly rssBytes?: number }[];
+    readonly slope: RssSlope | null;
+    /** V8's reserved heap (`heapTotal`) at the same instants, and RSS outside it (`rss − heapTotal`). */
+    readonly heapTotalSlope?: RssSlope | null;
+    readonly outsideHeapSlope?: RssSlope | null;
+  };
 }
 
 /** bench/results.json. */

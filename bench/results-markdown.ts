@@ -163,6 +163,12 @@ export function renderResultsMarkdown(results: BenchResults): string {
     heap
       ? `Live JS heap right after each major GC (bench/heap-probe.ts, ${heap.samples} collections): slope **${n(heap.bytesPer1000Calls / MIB)} MiB per 1,000 calls** ± ${n(heap.stdErrPer1000Calls / MIB)}, scatter ${n(heap.residualStdBytes / MIB)} MiB; verdict: ${heap.flat === undefined ? 'too few collections' : heap.flat ? 'flat (within noise)' : 'growing'}. ${soak.heapAfterMajorGc.points.map((p) => `${n(p.heapUsedBytes / MIB, 1)}`).join(', ')} MiB.`
       : 'The live heap after major GC was not recorded.',
+    ...(soak.heapAfterMajorGc.heapTotalSlope && soak.heapAfterMajorGc.outsideHeapSlope
+      ? [
+          '',
+          `At the same instants V8's reserved heap (\`heapTotal\`) moved ${n(soak.heapAfterMajorGc.heapTotalSlope.bytesPer1000Calls / MIB)} MiB per 1,000 calls ± ${n(soak.heapAfterMajorGc.heapTotalSlope.stdErrPer1000Calls / MIB)} and RSS outside it (\`rss − heapTotal\`: code, stacks, buffers, the allocator) ${n(soak.heapAfterMajorGc.outsideHeapSlope.bytesPer1000Calls / MIB)} MiB per 1,000 calls ± ${n(soak.heapAfterMajorGc.outsideHeapSlope.stdErrPer1000Calls / MIB)}.`,
+        ]
+      : []),
     '',
     '| calls completed | agent RSS (MiB) |',
     '|---|---|',

@@ -212,16 +212,16 @@ function sectionProperties(): TimedRuns & { tests: number | null } {
 }
 
 /** The live heap after each major GC of the soaked agent, placed on the calls axis of the measured phase. */
-function heapAfterMajorGc(file: string, result: LoadResult): { calls: number; heapUsedBytes: number }[] {
+function heapAfterMajorGc(file: string, result: LoadResult): { calls: number; heapUsedBytes: number; heapTotalBytes: number; rssBytes: number }[] {
   if (!existsSync(file)) return [];
   const t0 = Date.parse(result.startedAt);
   const perMs = result.calls.perSecond / 1000;
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
-    .map((line) => JSON.parse(line) as { atMs: number; heapUsed: number })
+    .map((line) => JSON.parse(line) as { atMs: number; heapUsed: number; heapTotal: number; rss: number })
     .filter((p) => p.atMs >= t0)
-    .map((p) => ({ calls: Math.min(result.calls.completed, Math.round((p.atMs - t0) * perMs)), heapUsedBytes: p.heapUsed }));
+    .map((p) => ({ calls: Math.min(result.calls.completed, Math.round((p.atMs - t0) * perMs)), heapUsedBytes: p.heapUsed, heapTotalBytes: p.heapTotal, rssBytes: p.rss }));
 }
 
 async function sectionSoak(): Promise<SoakResult> {
@@ -246,9 +246,13 @@ async function sectionSoak(): Promise<SoakResult> {
   const points = result.samples.flatMap((s) => (s.agentRssBytes === undefined ? [] : [{ calls: s.calls, rssMiB: round(s.agentRssBytes / 1024 ** 2, 1) }]));
   const heapPoints = heapAfterMajorGc(probeFile, result);
   rmSync(probeFile, { force: true });
-  const heap = heapPoints.length === 0 ? null : rssSlope(heapPoints.map((p) => ({ calls: p.calls, rssBytes: p.heapUsedBytes })), { warmupFraction: 0 });
+  const slopeOf = (value: (p: (typeof heapPoints)[number]) => number) =>
+    heapPoints.length === 0 ? null : rssSlope(heapPoints.map((p) => ({ calls: p.calls, rssBytes: value(p) })), { warmupFraction: 0 });
+  const heap = slopeOf((p) => p.heapUsedBytes);
+  const heapTotalSlope = slopeOf((p) => p.heapTotalBytes);
+  const outsideHeapSlope = slopeOf((p) => p.rssBytes - p.heapTotalBytes);
   say(`(e) soak done: ${result.calls.perSecond} calls/s, ${result.calls.failed} failed, ${result.traces.lost} lost; agent RSS slope ${rss ? round(rss.slope.bytesPer1000Calls / 1024 ** 2, 2) : '?'} MiB per 1,000 calls; live heap after major GC ${heap ? round(heap.bytesPer1000Calls / 1024 ** 2, 2) : '?'} MiB per 1,000 calls (${heapPoints.length} GCs)`);
-  return { figures: figures(result, foreign), settings: SOAK, rss: rss ?? null, points, heapAfterMajorGc: { points: heapPoints, slope: heap } };
+  return { figures: figures(result, foreign), settings: SOAK, rss: rss ?? null, points, heapAfterMajorGc: { points: heapPoints, slope: heap, heapTotalSlope, outsideHeapSlope } };
 }
 
 const machine = machineInfo();
