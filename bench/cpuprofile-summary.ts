@@ -25,7 +25,8 @@ export interface SelfTimeRow {
   readonly percent: number;
 }
 
-function shortUrl(url: string): string {
+/** A frame's URL shortened to its package path or project-relative path. */
+export function shortUrl(url: string): string {
   const nm = url.lastIndexOf('/node_modules/');
   if (nm >= 0) return url.slice(nm + '/node_modules/'.length);
   const m = /\/(agent|simulator|bench|test)\/.*$/.exec(url);
