@@ -67,7 +67,7 @@ export function targetRows(results: BenchResults): [string, string, string][] {
       soak.rss?.slope.flat === true
         ? 'met (within noise)'
         : heap?.flat === true
-          ? '**RSS not flat**; the live heap is (no per-call leak: see docs/performance.md)'
+          ? '**RSS not flat**; the live JS heap is (no leak in it); RSS outside the heap drifts, cause not found (decision 0903)'
           : '**not met**',
     ],
   ];
