@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { summariseAllocations } from '../../bench/heapprofile-summary.ts';
 
-const frame = (functionName: string, url: string, selfSize: number, children: ReturnType<typeof frame>[] = []) => ({
+interface Frame {
+  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly selfSize: number;
+  readonly children: readonly Frame[];
+}
+
+const frame = (functionName: string, url: string, selfSize: number, children: readonly Frame[] = []): Frame => ({
   callFrame: { functionName, url, lineNumber: 9 },
   selfSize,
   children,
