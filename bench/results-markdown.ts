@@ -52,7 +52,11 @@ export function targetRows(results: BenchResults): [string, string, string][] {
     ['agent-added latency p50 ≤ 1 ms (unloaded, concurrency 1)', latencyCell(c1, 'agentAddedP50'), mark((c1?.reference.median.agentAddedP50 ?? Infinity) <= 1)],
     ['agent-added latency p99 ≤ 5 ms (unloaded, concurrency 1)', latencyCell(c1, 'agentAddedP99'), mark((c1?.reference.median.agentAddedP99 ?? Infinity) <= 5)],
     ['agent-added latency p50 ≤ 1 ms (500 paced calls)', latencyCell(paced, 'agentAddedP50'), mark((paced?.reference.median.agentAddedP50 ?? Infinity) <= 1)],
-    ['agent-added latency p99 ≤ 5 ms (500 paced calls)', latencyCell(paced, 'agentAddedP99'), mark((paced?.reference.median.agentAddedP99 ?? Infinity) <= 5)],
+    [
+      'agent-added latency p99 ≤ 5 ms (500 paced calls)',
+      latencyCell(paced, 'agentAddedP99'),
+      (paced?.reference.median.agentAddedP99 ?? Infinity) <= 5 ? 'met' : '**not met**: collection pauses in the agent and in the kit that times it (decision 0909)',
+    ],
     [
       "full scenario suite against the in-process agent < 10 s (`relaysim run`'s default concurrency, 16)",
       `${s(results.suite.concurrency16.medianMs)} (4 at once: ${s(results.suite.concurrency4.medianMs)}, waiting on simulated speech: decision 0905)`,
