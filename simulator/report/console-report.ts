@@ -114,11 +114,18 @@ export function formatConsoleReport(report: RunReport, options: ConsoleReportOpt
   report.scenarios.forEach((s, i) => lines.push(...scenarioLines(report, s, i, options, paint)));
   const sc = summary.scenarios;
   const o = summary.byOutcome;
+  // Checks a scenario declares as failing (expect.failingChecks) still count under their outcome;
+  // the line says how many of those were expected, so a passing run does not read as failing.
+  const expected: Partial<Record<CheckResult['outcome'], number>> = {};
+  for (const s of report.scenarios) {
+    for (const r of s.results) if (resultStanding(r, s.checkExpectations, report.options.strict) === 'expected-failure') expected[r.outcome] = (expected[r.outcome] ?? 0) + 1;
+  }
+  const count = (outcome: CheckResult['outcome']): string => `${o[outcome]} ${outcome}${expected[outcome] ? ` (${expected[outcome]} expected)` : ''}`;
   const verdict = summary.exitCode === 0 ? paint(CODES.green, 'PASSED') : paint(CODES.red, 'FAILED');
   lines.push(
     '',
     `${verdict}: ${sc.passed} passed, ${sc.failed} failed, ${sc.skipped} skipped, ${sc.errored} errored` +
-      ` | checks ${o.pass} pass, ${o.warn} warn, ${o.fail} fail, ${o.missing} missing, ${o.skip} skip` +
+      ` | checks ${count('pass')}, ${count('warn')}, ${count('fail')}, ${count('missing')}, ${count('skip')}` +
       ` | expectations ${summary.expectations.passed} passed, ${summary.expectations.failed} failed` +
       (summary.checkExpectations.met + summary.checkExpectations.unmet ? ` | check expectations ${summary.checkExpectations.met} met, ${summary.checkExpectations.unmet} unmet` : ''),
     `seed ${report.seed} | replay: ${report.replay}`,

@@ -47,7 +47,7 @@ describe('formatConsoleReport', () => {
   });
 
   it('ends with the verdict, the counts, the seed and the run replay', () => {
-    expect(lines.at(-2)).toBe('FAILED: 2 passed, 1 failed, 1 skipped, 1 errored | checks 21 pass, 1 warn, 4 fail, 2 missing, 2 skip | expectations 2 passed, 1 failed | check expectations 19 met, 1 unmet');
+    expect(lines.at(-2)).toBe('FAILED: 2 passed, 1 failed, 1 skipped, 1 errored | checks 21 pass, 1 warn, 4 fail (1 expected), 2 missing, 2 skip | expectations 2 passed, 1 failed | check expectations 19 met, 1 unmet');
     expect(lines.at(-1)).toBe('seed 424242 | replay: relaysim run --seed 424242 --agent-embedded');
     expect(lines[0]).toBe('relaysim 0.1.0 - 5 scenarios, seed 424242, agent embedded agent/embed.ts');
   });
