@@ -1,15 +1,17 @@
 import { AgentErrors } from '../errors.ts';
-import type { ChatMessage, LlmClient, LlmDelta, LlmToolCall } from '../llm/llm-client.ts';
+import type { LlmClient } from '../llm/llm-client.ts';
 import { ToolCallAccumulator } from '../llm/tool-call-accumulator.ts';
-import type { Clock, TimerHandle } from '../platform/clock.ts';
+import type { Clock } from '../platform/clock.ts';
 import type { AgentLogger } from '../platform/logger.ts';
 import type { ClaimResult } from '../registry/simulation-registry.ts';
 import { decodeInbound, type RawFrameData } from '../relay/decode-inbound.ts';
 import type { DtmfFrame, InboundFrame, InterruptFrame, PromptFrame, SetupFrame } from '../relay/inbound-frames.ts';
 import { endFrame, textFrame, type OutboundFrame } from '../relay/outbound-frames.ts';
-import type { EndCallRequest, ToolOutcome, ToolRegistry } from '../tools/tool-registry.ts';
-import { ABORTED, AbortableSteps, orAbort } from './abort-race.ts';
-import type { AssistantTurn, CallEvent, CallLog, ToolTurn, UserTurn } from './call-log.ts';
+import type { EndCallRequest, ToolRegistry } from '../tools/tool-registry.ts';
+import type { CallLog, UserTurn } from './call-log.ts';
+import { ConversationRecord, truncateTurns, type TurnDraft } from './conversation-record.ts';
+import { describeError, MAX_ERROR_CHARS } from './describe-error.ts';
+import { type LlmTurnContext, runTools, streamTurn } from './llm-turn.ts';
 
 /** What a session needs from outside; it does no I/O of its own. */
 export interface RelaySessionDeps {
@@ -59,32 +61,6 @@ export const APOLOGY_TEXT = "I'm sorry, I'm having trouble right now. Could you 
 export const TOOL_LIMIT_TEXT = "I'm sorry, I couldn't finish that request. Could you try asking another way?";
 /** Default {@link RelaySessionDeps.llmIdleTimeoutMs}. */
 export const DEFAULT_LLM_IDLE_TIMEOUT_MS = 15_000;
-/** Longest LLM or tool error message kept in the call log. */
-const MAX_ERROR_CHARS = 500;
-
-/** An assistant turn while it is built; truncation after an interrupt edits it in place. */
-interface TurnDraft {
-  readonly kind: 'assistant-draft';
-  readonly requestedAtMs: number;
-  firstDeltaAtMs?: number;
-  firstTokenSentAtMs?: number;
-  endedAtMs?: number;
-  /** Everything sent as `text` tokens in this turn. */
-  sent: string;
-  /** What the caller heard, when an interrupt said it was less than `sent`. */
-  heard?: string;
-  finishReason?: string;
-  usage?: { inputTokens: number; outputTokens: number };
-  interrupted: boolean;
-  error?: string;
-}
-
-/** The assistant's place in the LLM history; tool calls are attached once all results are in. */
-interface AssistantHistoryEntry {
-  readonly role: 'assistant-draft';
-  readonly draft: TurnDraft;
-  toolCalls?: readonly LlmToolCall[];
-}
 
 /** One talk cycle: the answer to one caller turn, across tool rounds, closed by one `last:true`. */
 interface Cycle {
@@ -95,20 +71,6 @@ interface Cycle {
   cancelled: boolean;
   spoke: boolean;
   truncated: boolean;
-}
-
-type LogEntry = UserTurn | ToolTurn | TurnDraft;
-type HistoryEntry = ChatMessage | AssistantHistoryEntry;
-
-function describeError(err: unknown): string {
-  let text: string;
-  if (err instanceof Error) {
-    const status = (err as { status?: unknown }).status;
-    text = `${err.name}${typeof status === 'number' ? ` ${status}` : ''}: ${err.message}`;
-  } else {
-    text = String(err);
-  }
-  return text.length > MAX_ERROR_CHARS ? `${text.slice(0, MAX_ERROR_CHARS)}…` : text;
 }
 
 function validate(deps: RelaySessionDeps): void {
@@ -147,8 +109,19 @@ export function createRelaySession(deps: RelaySessionDeps): RelaySession {
     signalEnded = resolve;
   });
   const inFlight = new Set<Promise<void>>();
-  const events: LogEntry[] = [];
-  const history: HistoryEntry[] = [{ role: 'system', content: deps.systemPrompt }];
+  const record = new ConversationRecord(deps.systemPrompt);
+  // Built once, so streaming a token allocates no context; `log` changes once the call is set up.
+  const turnContext: LlmTurnContext<Cycle> = {
+    clock,
+    llm: deps.llm,
+    tools: deps.tools,
+    record,
+    idleTimeoutMs,
+    speak,
+    get log() {
+      return log;
+    },
+  };
 
   function track(work: Promise<void>): void {
     inFlight.add(work);
@@ -181,74 +154,30 @@ export function createRelaySession(deps: RelaySessionDeps): RelaySession {
     return true;
   }
 
-  // ── history and log ──────────────────────────────────────────────────────
-
-  function textOf(draft: TurnDraft): string {
-    return draft.heard ?? draft.sent;
-  }
-
-  function requestMessages(): ChatMessage[] {
-    const messages: ChatMessage[] = [];
-    for (const entry of history) {
-      if (entry.role !== 'assistant-draft') {
-        messages.push(entry);
-        continue;
-      }
-      const content = textOf(entry.draft);
-      if (entry.toolCalls && entry.toolCalls.length > 0) messages.push({ role: 'assistant', content, toolCalls: entry.toolCalls });
-      // A cut turn the caller heard nothing of leaves no trace in what the model is told.
-      else if (content !== '') messages.push({ role: 'assistant', content });
-    }
-    return messages;
-  }
-
-  function toAssistantTurn(draft: TurnDraft, fallbackEndMs: number): AssistantTurn {
-    return {
-      kind: 'assistant',
-      requestedAtMs: draft.requestedAtMs,
-      ...(draft.firstTokenSentAtMs === undefined ? {} : { firstTokenSentAtMs: draft.firstTokenSentAtMs }),
-      ...(draft.firstDeltaAtMs === undefined ? {} : { firstDeltaAtMs: draft.firstDeltaAtMs }),
-      endedAtMs: draft.endedAtMs ?? fallbackEndMs,
-      text: textOf(draft),
-      ...(draft.finishReason === undefined ? {} : { finishReason: draft.finishReason }),
-      ...(draft.usage === undefined ? {} : { usage: { ...draft.usage } }),
-      interrupted: draft.interrupted,
-      ...(draft.error === undefined ? {} : { error: draft.error }),
-    };
-  }
+  // ── call log ─────────────────────────────────────────────────────────────
 
   function buildCallLog(endedAtMs: number): CallLog {
-    const callEvents: CallEvent[] = events.map((entry) => (entry.kind === 'assistant-draft' ? toAssistantTurn(entry, endedAtMs) : entry));
-    return {
-      callSid: setup?.callSid ?? '',
-      ...(setup?.sessionId === undefined ? {} : { sessionId: setup.sessionId }),
-      ...(setup?.from === undefined ? {} : { from: setup.from }),
-      ...(setup?.to === undefined ? {} : { to: setup.to }),
-      ...(simulationOutputId === undefined ? {} : { simulationOutputId }),
-      ...(correlationMethod === undefined ? {} : { correlationMethod }),
-      startedAtMs: startedAtMs ?? createdAtMs,
+    return record.buildCallLog(
+      {
+        callSid: setup?.callSid ?? '',
+        ...(setup?.sessionId === undefined ? {} : { sessionId: setup.sessionId }),
+        ...(setup?.from === undefined ? {} : { from: setup.from }),
+        ...(setup?.to === undefined ? {} : { to: setup.to }),
+        ...(simulationOutputId === undefined ? {} : { simulationOutputId }),
+        ...(correlationMethod === undefined ? {} : { correlationMethod }),
+        startedAtMs: startedAtMs ?? createdAtMs,
+      },
       endedAtMs,
-      events: callEvents,
-    };
+    );
   }
 
   // ── cycles ───────────────────────────────────────────────────────────────
 
   function startTurn(cycle: Cycle, requestedAtMs: number): TurnDraft {
-    const draft: TurnDraft = { kind: 'assistant-draft', requestedAtMs, sent: '', interrupted: false };
+    const draft = record.startTurn(requestedAtMs);
     cycle.turns.push(draft);
     cycle.current = draft;
-    events.push(draft);
-    history.push({ role: 'assistant-draft', draft });
     return draft;
-  }
-
-  function historyEntryOf(draft: TurnDraft): AssistantHistoryEntry | undefined {
-    for (let i = history.length - 1; i >= 0; i--) {
-      const entry = history[i];
-      if (entry?.role === 'assistant-draft' && entry.draft === draft) return entry;
-    }
-    return undefined;
   }
 
   /** Stops a cycle for good: nothing more of it is sent, and its open turn ends now, cut short. */
@@ -266,29 +195,10 @@ export function createRelaySession(deps: RelaySessionDeps): RelaySession {
     log.info({ cycle: cycle.id, reason, sentChars: turn?.sent.length ?? 0 }, 'reply cut short');
   }
 
-  /** Rewrites a cycle's turns to what the caller heard: whole turns while they match, then the rest. */
+  /** Rewrites a cycle's turns to what the caller heard (once per cycle). */
   function truncate(cycle: Cycle, heard: string): void {
     cycle.truncated = true;
-    const lastWithText = cycle.turns.findLastIndex((t) => t.sent !== '');
-    let remaining = heard;
-    let cut = false;
-    cycle.turns.forEach((turn, index) => {
-      if (cut) {
-        if (turn.sent !== '') {
-          turn.heard = '';
-          turn.interrupted = true;
-        }
-        return;
-      }
-      if (index < lastWithText && remaining.startsWith(turn.sent)) {
-        remaining = remaining.slice(turn.sent.length);
-        return;
-      }
-      if (index > lastWithText) return;
-      turn.heard = remaining;
-      turn.interrupted = true;
-      cut = true;
-    });
+    truncateTurns(cycle.turns, heard);
   }
 
   function finishCycle(cycle: Cycle, endCall?: EndCallRequest): void {
@@ -317,113 +227,6 @@ export function createRelaySession(deps: RelaySessionDeps): RelaySession {
     }
   }
 
-  /** Streams one completion into `turn`; returns an error message if the LLM failed, else undefined. */
-  async function streamTurn(cycle: Cycle, turn: TurnDraft, calls: ToolCallAccumulator): Promise<string | undefined> {
-    const idle = new AbortController();
-    const signal = AbortSignal.any([cycle.controller.signal, idle.signal]);
-    // One idle timer per turn, not one per delta: each delta only records when it came, and the
-    // timer, when it fires early, re-arms for the rest of the quiet period. Setting and clearing
-    // a timer for every token was the largest share of the session's own allocations.
-    let lastDeltaAt = clock.now();
-    let timer: TimerHandle | undefined;
-    const checkIdle = (): void => {
-      const quietMs = clock.now() - lastDeltaAt;
-      if (quietMs >= idleTimeoutMs) idle.abort('idle-timeout');
-      else timer = clock.setTimer(idleTimeoutMs - quietMs, checkIdle);
-    };
-    timer = clock.setTimer(idleTimeoutMs, checkIdle);
-    const steps = new AbortableSteps(signal);
-    let iterator: AsyncIterator<LlmDelta> | undefined;
-    let finished = false;
-    try {
-      iterator = deps.llm.streamChat({ messages: requestMessages(), tools: deps.tools.definitions, signal })[Symbol.asyncIterator]();
-      for (;;) {
-        const step = await steps.next(iterator);
-        if (cycle.cancelled) return undefined;
-        if (step === ABORTED) return `LLM stream produced nothing for ${idleTimeoutMs} ms`;
-        if (step.done) {
-          finished = true;
-          return undefined;
-        }
-        lastDeltaAt = clock.now();
-        const delta = step.value;
-        turn.firstDeltaAtMs ??= clock.epochMs();
-        switch (delta?.type) {
-          case 'content':
-            if (typeof delta.text === 'string' && delta.text !== '' && !speak(cycle, turn, delta.text)) return undefined;
-            break;
-          case 'tool-call':
-            if (Number.isInteger(delta.index)) calls.add(delta);
-            break;
-          case 'finish':
-            turn.finishReason = String(delta.reason);
-            break;
-          case 'usage':
-            turn.usage = { inputTokens: Number(delta.inputTokens) || 0, outputTokens: Number(delta.outputTokens) || 0 };
-            break;
-          default:
-            log.debug({ delta: String((delta as { type?: unknown } | undefined)?.type) }, 'ignored an unknown LLM delta');
-        }
-      }
-    } catch (err) {
-      if (cycle.cancelled) return undefined;
-      if (idle.signal.aborted) return `LLM stream produced nothing for ${idleTimeoutMs} ms`;
-      return describeError(err);
-    } finally {
-      timer?.cancel();
-      steps.dispose();
-      // Release the HTTP stream without waiting: an aborted or broken client may never settle.
-      if (!finished && iterator?.return) {
-        try {
-          void Promise.resolve(iterator.return()).catch(() => undefined);
-        } catch {
-          // A client whose return() throws has nothing left to release.
-        }
-      }
-    }
-  }
-
-  /** Runs the turn's tool calls in order; returns undefined if the cycle was cut meanwhile. */
-  async function runTools(cycle: Cycle, turn: TurnDraft, calls: readonly LlmToolCall[]): Promise<{ endCall?: EndCallRequest } | undefined> {
-    const results: ChatMessage[] = [];
-    let endCall: EndCallRequest | undefined;
-    for (const call of calls) {
-      const startedAt = clock.epochMs();
-      let outcome: ToolOutcome | typeof ABORTED;
-      try {
-        outcome = await orAbort(deps.tools.run(call.name, call.arguments), cycle.controller.signal);
-      } catch (err) {
-        outcome = { error: `tool '${call.name}' failed: ${describeError(err)}` };
-      }
-      if (outcome === ABORTED || cycle.cancelled) {
-        log.info({ cycle: cycle.id, tool: call.name, callId: call.id }, 'tool result discarded: the reply was cut short');
-        return undefined;
-      }
-      const error = 'error' in outcome ? String(outcome.error).slice(0, MAX_ERROR_CHARS) : undefined;
-      const content = 'error' in outcome ? JSON.stringify({ error }) : String(outcome.result);
-      events.push({
-        kind: 'tool',
-        callId: call.id,
-        name: call.name,
-        arguments: call.arguments,
-        startedAtMs: startedAt,
-        endedAtMs: clock.epochMs(),
-        result: content,
-        ...(error === undefined ? {} : { error }),
-      });
-      results.push({ role: 'tool', toolCallId: call.id, content });
-      if ('error' in outcome) log.info({ cycle: cycle.id, tool: call.name, callId: call.id, error }, 'tool failed');
-      else {
-        log.info({ cycle: cycle.id, tool: call.name, callId: call.id }, 'tool ran');
-        if (outcome.endCall) endCall = outcome.endCall;
-      }
-    }
-    const entry = historyEntryOf(turn);
-    if (entry) entry.toolCalls = calls;
-    history.push(...results);
-    return endCall ? { endCall } : {};
-  }
-
   /** Speaks a fixed sentence as its own failed turn (the tool-round bound). */
   function speakFixed(cycle: Cycle, text: string, error: string): void {
     const turn = startTurn(cycle, clock.epochMs());
@@ -437,7 +240,7 @@ export function createRelaySession(deps: RelaySessionDeps): RelaySession {
     for (let round = 0; ; round++) {
       const turn = startTurn(cycle, requestedAt);
       const calls = new ToolCallAccumulator();
-      const failure = await streamTurn(cycle, turn, calls);
+      const failure = await streamTurn(turnContext, cycle, turn, calls);
       if (cycle.cancelled) return;
       if (failure !== undefined) {
         log.error({ cycle: cycle.id, round, error: failure, sentChars: turn.sent.length }, 'LLM call failed; apologising');
@@ -461,7 +264,7 @@ export function createRelaySession(deps: RelaySessionDeps): RelaySession {
         finishCycle(cycle);
         return;
       }
-      const outcome = await runTools(cycle, turn, toolCalls);
+      const outcome = await runTools(turnContext, cycle, turn, toolCalls);
       if (outcome === undefined || cycle.cancelled) return;
       if (outcome.endCall) {
         finishCycle(cycle, outcome.endCall);
@@ -529,8 +332,7 @@ export function createRelaySession(deps: RelaySessionDeps): RelaySession {
 
   function beginUserTurn(turn: UserTurn, message: string): void {
     if (current) cancelCycle(current, 'superseded');
-    events.push(turn);
-    history.push({ role: 'user', content: message });
+    record.addUserTurn(turn, message);
     startCycle(turn.receivedAtMs);
   }
 
@@ -623,7 +425,7 @@ export function createRelaySession(deps: RelaySessionDeps): RelaySession {
       const closedAtMs = clock.epochMs();
       if (current) cancelCycle(current, 'closed');
       closed = true;
-      log.info({ reason, events: events.length }, 'session closed');
+      log.info({ reason, events: record.eventCount }, 'session closed');
       closing = (async () => {
         while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
         return buildCallLog(closedAtMs);
