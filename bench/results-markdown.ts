@@ -92,22 +92,26 @@ export function renderReadmeFigures(results: BenchResults): string {
   ].join('\n');
 }
 
-/** Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in `document` with `body`. */
-export function replaceMarkedBlock(document: string, name: string, body: string): string {
+/** Where the `NAME` block's body lies in `document` (after its start marker, up to its end marker). */
+function markedBlockBounds(document: string, name: string): { readonly from: number; readonly to: number } | undefined {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
-  const from = document.indexOf(start);
+  const at = document.indexOf(start);
   const to = document.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`no ${start} … ${end} block to replace`);
-  return `${document.slice(0, from + start.length)}\n${body}\n${document.slice(to)}`;
+  return at < 0 || to < at ? undefined : { from: at + start.length, to };
+}
+
+/** Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->` in `document` with `body`. */
+export function replaceMarkedBlock(document: string, name: string, body: string): string {
+  const bounds = markedBlockBounds(document, name);
+  if (!bounds) throw new Error(`no <!-- ${name}:start --> … <!-- ${name}:end --> block to replace`);
+  return `${document.slice(0, bounds.from)}\n${body}\n${document.slice(bounds.to)}`;
 }
 
 /** The body of the `NAME` marked block of `document`, or undefined when it has none. */
 export function markedBlock(document: string, name: string): string | undefined {
-  const start = `<!-- ${name}:start -->`;
-  const from = document.indexOf(start);
-  const to = document.indexOf(`<!-- ${name}:end -->`);
-  return from < 0 || to < from ? undefined : document.slice(from + start.length, to).replace(/^\n/, '').replace(/\n$/, '');
+  const bounds = markedBlockBounds(document, name);
+  return bounds && document.slice(bounds.from, bounds.to).replace(/^\n/, '').replace(/\n$/, '');
 }
 
 /** bench/RESULTS.md for `results`. */
